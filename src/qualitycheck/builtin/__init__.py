@@ -1,0 +1,12 @@
+"""Built-in plugins: registered through the same hooks as third-party ones.
+
+Each module here implements one or more `qualitycheck_register_*` hooks.
+Modules keep their heavy set-up (phrase automata, compiled patterns) lazy so
+that start-up stays small.
+"""
+
+BUILTIN_MODULES = (
+    "qualitycheck.builtin.loaders",
+    "qualitycheck.builtin.formatters",
+    "qualitycheck.builtin.input_rules",
+)

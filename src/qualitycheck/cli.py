@@ -1,0 +1,205 @@
+"""Command line: argparse -> config -> plugins -> runner -> formatter -> exit code.
+
+Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it;
+2 usage or config error, a plugin that fails to load, or a rule that crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from qualitycheck import __version__
+from qualitycheck.errors import UserError
+from qualitycheck.report import EXIT_CLEAN, EXIT_ERROR
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qualitycheck",
+        description="Find scraping debris in a repository of articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"qualitycheck {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    check = commands.add_parser("check", help="check articles and report findings",
+                                description="Check files and folders (recursively); without PATH, what "
+                                            "`include:` in rules.yaml names.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
+    check.add_argument("--format", default="text", metavar="NAME",
+                       help="report format: text, json, or a plugin's (default: text)")
+    check.add_argument("--output", action="append", default=[], metavar="[FORMAT:]FILE",
+                       help="write the report to FILE (atomically) instead of standard output; "
+                            "repeat with FORMAT: to write several formats")
+    check.add_argument("--fail-on", choices=FAIL_ON_CHOICES,
+                       help="lowest severity that makes the exit code 1 (default: rules.yaml's, else warning)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even with findings (a crash or config error still exits 2)")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="the day date rules treat as today (default: today)")
+    check.add_argument("--select", action="append", default=[], metavar="RULES",
+                       help="run only these rules (names or codes, comma-separated; repeatable)")
+    check.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                       help="do not run these rules (names or codes, comma-separated; repeatable)")
+    check.set_defaults(handler=command_check)
+
+    rules = commands.add_parser("rules", help="list the registered rules, or show one rule's docs")
+    rules.add_argument("name", nargs="?", metavar="NAME", help="a rule name or code")
+    rules.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(handler=command_rules)
+    return parser
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """One report to write: a format, and a file (None for standard output)."""
+
+    format: str
+    path: Optional[Path]
+
+
+def parse_outputs(format_name: str, outputs: Sequence[str], known_formats: Sequence[str]) -> list[OutputTarget]:
+    """`--format` plus `--output [FORMAT:]FILE` -> what to write where."""
+    if not outputs:
+        return [OutputTarget(format_name, None)]
+    targets = []
+    for spec in outputs:
+        name, sep, rest = spec.partition(":")
+        if sep and name in known_formats and rest:
+            targets.append(OutputTarget(name, Path(rest)))
+        else:
+            targets.append(OutputTarget(format_name, Path(spec)))
+    return targets
+
+
+def _load(config_path: Optional[Path]):
+    from qualitycheck.config import load_config
+    from qualitycheck.plugins import load_registry
+
+    config = load_config(config_path)
+    return config, load_registry(config)
+
+
+def command_check(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from qualitycheck.atomicio import write_atomic
+    from qualitycheck.model import FormatContext, Severity
+    from qualitycheck.ruleset import build_ruleset
+    from qualitycheck.runner import run
+
+    config, registry = _load(args.config)
+    if args.fail_on:
+        config = replace(config, fail_on=None if args.fail_on == "never" else Severity.parse(args.fail_on))
+    targets = parse_outputs(args.format, args.output, list(registry.formatters))
+    for target in targets:
+        if target.format not in registry.formatters:
+            raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
+    rules = build_ruleset(config, registry, args.select, args.ignore)
+    report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for target in targets:
+        formatter = registry.formatters[target.format]
+        if target.path is None:
+            context = FormatContext(color=_wants_color(sys.stdout))
+            formatter.write(report, sys.stdout, context)
+        else:
+            buffer = io.StringIO()
+            formatter.write(report, buffer, FormatContext(color=False))
+            write_atomic(target.path, buffer.getvalue())
+    return report.exit_code
+
+
+def _wants_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def command_rules(args: argparse.Namespace) -> int:
+    from qualitycheck.ruleset import with_defaults
+
+    config, registry = _load(args.config)
+    rules = list(registry.rules.values())
+    if args.name:
+        rule = registry.rule_named(args.name)
+        if rule is None:
+            from qualitycheck.config import suggest
+
+            raise UserError(f"unknown rule {args.name!r}{suggest(args.name, list(registry.rules))}")
+        rules = [rule]
+    if args.format == "json":
+        payload = [{"name": r.name, "code": r.code, "summary": r.summary, "severity": str(r.default_severity),
+                    "origin": r.origin, "scope": r.scope, "options_schema": r.options_schema,
+                    "defaults": with_defaults(r.options_schema, {}), "docs": r.docs} for r in rules]
+        json.dump(payload if not args.name else payload[0], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    if args.name:
+        sys.stdout.write(render_rule_docs(rules[0]))
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in rules)
+    origin_width = max(len(r.origin) for r in rules)
+    for rule in rules:
+        sys.stdout.write(f"{rule.name:<{width}}  {rule.code:<6}  {str(rule.default_severity):<7}  "
+                         f"{rule.origin:<{origin_width}}  {rule.summary}\n")
+    return EXIT_CLEAN
+
+
+def render_rule_docs(rule) -> str:
+    """A rule's documentation page as `qualitycheck rules NAME` prints it."""
+    from qualitycheck.ruleset import with_defaults
+
+    lines = [f"# {rule.name} ({rule.code})", "", rule.summary, "",
+             f"Default severity: {rule.default_severity}. Scope: {rule.scope}. From: {rule.origin}.", ""]
+    if rule.docs:
+        lines.append(rule.docs.rstrip())
+        lines.append("")
+    defaults = with_defaults(rule.options_schema, {})
+    properties = rule.options_schema.get("properties") or {}
+    if properties:
+        lines.append("## Option defaults")
+        for key, spec in properties.items():
+            description = spec.get("description", "") if isinstance(spec, dict) else ""
+            value = json.dumps(defaults[key]) if key in defaults else "(no default)"
+            lines.append(f"- `{key}` = {value}" + (f": {description}" if description else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors (2), as a return value
+        return int(exc.code or 0)
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # `qualitycheck check | head`
+        return EXIT_ERROR

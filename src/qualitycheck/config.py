@@ -1,0 +1,184 @@
+"""rules.yaml -> Config: discovery, strict YAML, JSON-Schema validation.
+
+Every problem becomes a `ConfigError` whose lines read
+`file:line:column: key.path: what is wrong`, the form editors jump to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from qualitycheck.errors import ConfigError
+from qualitycheck.model import Severity
+from qualitycheck.paths import display_path
+from qualitycheck.yamlload import Position, YamlError, load_yaml_with_positions
+
+CONFIG_NAMES = ("rules.yaml", ".qualitycheck.yaml")
+CONFIG_VERSION = 1
+DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown", "**/*.txt", "**/*.jsonl")
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """What rules.yaml says about one rule; unset fields keep the rule's defaults."""
+
+    key: str  # the name or code as written in rules.yaml
+    enabled: Optional[bool] = None
+    severity: Optional[Severity] = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    definition: Mapping[str, Any] = field(default_factory=dict)  # the whole entry, for rules defined in YAML
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated rules.yaml (or the defaults when there is none)."""
+
+    path: Optional[Path] = None
+    root: Path = field(default_factory=Path.cwd)
+    version: int = CONFIG_VERSION
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    plugins: tuple[Path, ...] = ()
+    fail_on: Optional[Severity] = Severity.WARNING
+    rules: Mapping[str, RuleSettings] = field(default_factory=dict)
+    inputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    positions: Mapping[tuple, Position] = field(default_factory=dict)
+    digest: str = ""
+
+    def where(self, key_path: Iterable[Any]) -> str:
+        """`file:line:column: a.b.c` for a key path, as config errors start."""
+        return located(self.path, self.positions, tuple(key_path))
+
+    def where_key(self, key_path: Iterable[Any]) -> str:
+        """Like `where`, but pointing at the last key itself rather than its value."""
+        return key_located(self.path, self.positions, tuple(key_path))
+
+
+def located(path: Optional[Path], positions: Mapping[tuple, Position], key_path: tuple) -> str:
+    """Format the location of `key_path` (falling back to its nearest known parent)."""
+    probe = key_path
+    while probe not in positions and probe:
+        probe = probe[:-1]
+    line, column = positions.get(probe, (1, 1))
+    name = display_path(path) if path else "<defaults>"
+    dotted = ".".join(str(k) for k in key_path) or "<top>"
+    return f"{name}:{line}:{column}: {dotted}"
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest rules.yaml or .qualitycheck.yaml in `start` or its parents."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of rules.yaml that the package ships (also for editors)."""
+    text = resources.files("qualitycheck").joinpath("schemas/rules.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Config:
+    """Read and validate `path`, or the discovered config, or return the defaults."""
+    cwd = cwd or Path.cwd()
+    if path is None:
+        path = find_config(cwd)
+        if path is None:
+            return Config(root=cwd)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{display_path(path)}: config file not found; check --config") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{display_path(path)}: cannot read config file: {exc}") from None
+    try:
+        data, positions = load_yaml_with_positions(text)
+    except YamlError as exc:
+        raise ConfigError(f"{display_path(path)}:{exc.line}:{exc.column}: {exc.message}") from None
+    if data is None:
+        data = {}
+    validate_against(config_schema(), data, path, positions, ())
+    return _build(path, data, positions, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Position], digest: str) -> Config:
+    root = path.parent.resolve()
+    fail_on = data.get("fail-on", "warning")
+    rules = {}
+    for key, entry in (data.get("rules") or {}).items():
+        entry = entry or {}
+        severity = entry.get("severity")
+        rules[key] = RuleSettings(
+            key=key,
+            enabled=entry.get("enabled"),
+            severity=Severity.parse(severity) if severity else None,
+            options=entry.get("options") or {},
+            definition=entry,
+        )
+    return Config(
+        path=path,
+        root=root,
+        version=data.get("version", CONFIG_VERSION),
+        include=tuple(data.get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(data.get("exclude", ())),
+        plugins=tuple((root / p) for p in data.get("plugins", ())),
+        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        rules=rules,
+        inputs=data.get("inputs") or {},
+        raw=data,
+        positions=positions,
+        digest=digest,
+    )
+
+
+def validate_against(
+    schema: Mapping[str, Any],
+    instance: Any,
+    path: Optional[Path],
+    positions: Mapping[tuple, Position],
+    prefix: tuple,
+) -> None:
+    """Validate `instance` (found at `prefix` in the file) and raise one line per error."""
+    import jsonschema  # imported here: it costs ~0.2 s and most runs never need it
+
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    lines = []
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
+        key_path = prefix + tuple(error.absolute_path)
+        message = error.message
+        if error.validator == "additionalProperties":
+            allowed = list((error.schema.get("properties") or {}).keys())
+            extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+            for key in extra:
+                hint = suggest(key, allowed)
+                lines.append(
+                    f"{key_located(path, positions, key_path + (key,))}: unknown key{hint}"
+                )
+            continue
+        lines.append(f"{located(path, positions, key_path)}: {message}")
+    if lines:
+        raise ConfigError("\n".join(lines))
+
+
+def key_located(path: Optional[Path], positions: Mapping[tuple, Position], key_path: tuple) -> str:
+    """Format the location of the key that ends `key_path`."""
+    line, column = positions.get(key_path + ("<key>",), positions.get(key_path[:-1], (1, 1)))
+    name = display_path(path) if path else "<defaults>"
+    return f"{name}:{line}:{column}: {'.'.join(str(k) for k in key_path)}"
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`"; did you mean 'ad-text'?"` when a close match exists, else ''."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""

@@ -1,0 +1,140 @@
+"""Turning bytes on disk into text and front matter, with a clear reason when that fails.
+
+Shared by the built-in loaders and available to plugin loaders. Nothing here
+raises for bad input: problems come back as `LoadProblem`s so the run goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from qualitycheck.model import LoadProblem
+from qualitycheck.yamlload import YamlError, load_yaml
+
+UNREADABLE = "unreadable-file"
+METADATA = "metadata"
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_text_file(path: Path) -> Union[str, LoadProblem]:
+    """The file's text, or a LoadProblem saying why it cannot be read.
+
+    UTF-8 is expected; a byte-order mark selects UTF-8, UTF-16 or UTF-32.
+    Empty files, binary files, broken links and undecodable bytes are problems.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return LoadProblem(UNREADABLE, f"broken symbolic link to {os.readlink(path)!r}; remove it or fix its target")
+        return LoadProblem(UNREADABLE, "file disappeared while checking")
+    except IsADirectoryError:
+        return LoadProblem(UNREADABLE, "is a directory, not a file")
+    except OSError as exc:
+        return LoadProblem(UNREADABLE, f"cannot read file: {exc.strerror or exc}")
+    return decode(data)
+
+
+def decode(data: bytes) -> Union[str, LoadProblem]:
+    """Decode file bytes as described in `read_text_file`."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return LoadProblem(UNREADABLE, f"not valid {encoding.upper()} despite its byte-order mark: {exc.reason}")
+            break
+    else:
+        if b"\x00" in data[:8192]:
+            return LoadProblem(UNREADABLE, "binary file (contains NUL bytes), not text; exclude it in rules.yaml")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            prefix = data[: exc.start].decode("utf-8", errors="replace")
+            line = prefix.count("\n") + 1
+            column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+            return LoadProblem(
+                UNREADABLE,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {column}); re-save the file as UTF-8",
+                line=line,
+                column=column,
+            )
+    if not text.strip():
+        return LoadProblem(UNREADABLE, "file is empty" if not text else "file holds only whitespace")
+    return text
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A text split into its YAML front matter and its body."""
+
+    metadata: dict[str, Any]
+    body: str
+    body_first_line: int  # file line on which the body starts
+    raw: Optional[str] = None  # the YAML text between the fences, if any
+    problem: Optional[LoadProblem] = None
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Separate a leading `---` ... `---` (or `...`) YAML block from the body.
+
+    Text without a complete block is all body. Invalid YAML, or YAML that is
+    not a mapping, gives a `metadata` problem and empty metadata; the body is
+    still returned so the article is checked.
+    """
+    if not text.startswith("---"):
+        return FrontMatter({}, text, 1)
+    first_break = _line_end(text, 0)
+    if first_break is None or text[:first_break[0]].rstrip() != "---":
+        return FrontMatter({}, text, 1)
+    position = first_break[1]
+    line_number = 2
+    while position < len(text):
+        end = _line_end(text, position)
+        line_stop, next_start = end if end else (len(text), len(text))
+        line = text[position:line_stop].rstrip()
+        if line in ("---", "..."):
+            raw = text[first_break[1]:position]
+            body = text[next_start:]
+            return _parse_front_matter(raw, body, line_number + 1)
+        position = next_start
+        line_number += 1
+    return FrontMatter({}, text, 1)
+
+
+def _line_end(text: str, start: int) -> Optional[tuple[int, int]]:
+    """(end of the line starting at `start`, start of the next line), or None at the end."""
+    newline = text.find("\n", start)
+    carriage = text.find("\r", start, newline if newline != -1 else len(text))
+    if carriage != -1:
+        return carriage, carriage + (2 if text.startswith("\r\n", carriage) else 1)
+    if newline == -1:
+        return None
+    return newline, newline + 1
+
+
+def _parse_front_matter(raw: str, body: str, body_first_line: int) -> FrontMatter:
+    try:
+        metadata = load_yaml(raw) if raw.strip() else {}
+    except YamlError as exc:
+        problem = LoadProblem(METADATA, f"front matter is not valid YAML: {exc.message}", line=exc.line + 1,
+                              column=exc.column)
+        return FrontMatter({}, body, body_first_line, raw, problem)
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        problem = LoadProblem(METADATA, f"front matter must be a mapping of keys to values, not a {type(metadata).__name__}",
+                              line=2)
+        return FrontMatter({}, body, body_first_line, raw, problem)
+    return FrontMatter(metadata, body, body_first_line, raw)

@@ -1,0 +1,245 @@
+"""Paths -> documents -> rules -> Report. Never prints, never exits.
+
+The unit of work is one file (`check_file`): load its documents, run the
+document rules, and `collect` what corpus rules need. That unit is pure and
+picklable, so it can run in worker processes and be cached by content.
+Corpus rules then run once over what was collected from every file, and
+report only on the target files; the other files of `include:` are context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from qualitycheck.config import Config
+from qualitycheck.discovery import FileSelector
+from qualitycheck.model import CorpusEntry, Document, DocumentRef, Finding, Issue, LoadProblem, Loader, RuleContext
+from qualitycheck.paths import display_path
+from qualitycheck.plugins import Registry
+from qualitycheck.reading import UNREADABLE
+from qualitycheck.report import Report, RuleInfo, RunError
+from qualitycheck.ruleset import ActiveRule, with_defaults
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything `check_file` needs, decided once per run."""
+
+    rules: tuple[ActiveRule, ...]
+    loaders: Mapping[str, Loader]  # by lower-case suffix
+    loader_options: Mapping[str, Mapping[str, Any]]  # by loader name
+    as_of: dt.date
+
+    @property
+    def document_rules(self) -> tuple[ActiveRule, ...]:
+        return tuple(a for a in self.rules if a.rule.scope == "document")
+
+    @property
+    def corpus_rules(self) -> tuple[ActiveRule, ...]:
+        return tuple(a for a in self.rules if a.rule.scope == "corpus")
+
+    def active(self, name: str) -> Optional[ActiveRule]:
+        for active in self.rules:
+            if active.name == name:
+                return active
+        return None
+
+    def context(self, active: ActiveRule) -> RuleContext:
+        return RuleContext(options=active.options, as_of=self.as_of)
+
+
+@dataclass
+class CollectedDocument:
+    """What corpus rules kept of one document, plus where its text starts."""
+
+    ref: DocumentRef
+    metadata: Mapping[str, Any]
+    first_line: int
+    data: dict[str, Any]  # rule name -> what its collect returned
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file."""
+
+    path: str
+    documents: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[RunError] = field(default_factory=list)
+    collected: list[CollectedDocument] = field(default_factory=list)
+
+
+def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date) -> Plan:
+    """Resolve loader options (validated against each loader's schema) into a Plan."""
+    from qualitycheck.config import validate_against
+    from qualitycheck.errors import ConfigError
+
+    options = {}
+    for name, given in config.inputs.items():
+        if name not in registry.loaders:
+            raise ConfigError(f"{config.where_key(('inputs', name))}: no loader named {name!r} "
+                              f"(known: {', '.join(sorted(registry.loaders))})")
+    for name, loader in registry.loaders.items():
+        given = dict(config.inputs.get(name) or {})
+        if given:
+            validate_against(loader.options_schema, given, config.path, config.positions, ("inputs", name))
+        options[name] = with_defaults(loader.options_schema, given)
+    return Plan(tuple(rules), dict(registry.suffixes), options, as_of)
+
+
+def to_finding(active: ActiveRule, document_path: str, record: Optional[str], first_line: int, issue: Issue,
+               document: Optional[Document] = None) -> Finding:
+    """Place a rule's issue in the file: file line numbers, severity, code, excerpt."""
+    offset = first_line - 1
+    end_line = issue.end_line if issue.end_line is not None else issue.line
+    if issue.end_column is not None:
+        end_column = issue.end_column
+    elif document is not None and 0 < end_line <= len(document.lines):
+        end_column = len(document.lines[end_line - 1]) + 1
+    else:
+        end_column = issue.column
+    excerpt = issue.excerpt
+    if excerpt is None:
+        excerpt = document.index.excerpt(issue.line, issue.column, end_line, end_column) if document else ""
+    line = max(1, issue.line + offset)
+    return Finding(
+        rule=active.rule.name,
+        code=active.rule.code,
+        severity=active.severity,
+        path=document_path,
+        record=record,
+        line=line,
+        column=max(1, issue.column),
+        end_line=max(line, end_line + offset),
+        end_column=max(1, end_column),
+        message=issue.message,
+        excerpt=excerpt,
+        related=tuple(issue.related),
+        fix=issue.fix,
+    )
+
+
+def _problem_finding(plan: Plan, path: str, problem: LoadProblem) -> Optional[Finding]:
+    active = plan.active(problem.rule)
+    if active is None:
+        return None
+    return Finding(rule=problem.rule, code=active.rule.code, severity=active.severity, path=path,
+                   record=problem.record, line=problem.line, column=problem.column, end_line=problem.line,
+                   end_column=problem.column, message=problem.message, excerpt="")
+
+
+def check_document(plan: Plan, document: Document, is_target: bool, result: FileResult) -> None:
+    """Run document rules (targets only) and corpus collectors on one document."""
+    if is_target:
+        for active in plan.document_rules:
+            try:
+                issues = list(active.rule.check(document, plan.context(active)))
+            except Exception as exc:  # noqa: BLE001 - a crashing rule must not stop the run
+                result.errors.append(RunError(active.name, active.rule.origin, document.path, document.record,
+                                              f"{type(exc).__name__}: {exc}"))
+                continue
+            for issue in issues:
+                result.findings.append(to_finding(active, document.path, document.record, document.first_line,
+                                                  issue, document))
+    data = {}
+    for active in plan.corpus_rules:
+        try:
+            data[active.name] = active.rule.collect(document, plan.context(active))
+        except Exception as exc:  # noqa: BLE001
+            result.errors.append(RunError(active.name, active.rule.origin, document.path, document.record,
+                                          f"{type(exc).__name__}: {exc}"))
+    if data:
+        result.collected.append(CollectedDocument(document.ref, document.metadata, document.first_line, data))
+
+
+def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> FileResult:
+    """Load one file and check every document in it."""
+    result = FileResult(shown)
+    loader = plan.loaders.get(path.suffix.lower())
+    if loader is None:
+        if is_target:
+            finding = _problem_finding(plan, shown, LoadProblem(
+                UNREADABLE, f"no loader reads {path.suffix or 'extension-less'} files; exclude the file or add a "
+                            f"loader plugin"))
+            result.findings.extend([finding] if finding else [])
+        return result
+    try:
+        for item in loader.load(path, shown, plan.loader_options.get(loader.name, {})):
+            if isinstance(item, LoadProblem):
+                finding = _problem_finding(plan, shown, item) if is_target else None
+                if finding:
+                    result.findings.append(finding)
+                continue
+            result.documents += 1
+            check_document(plan, item, is_target, result)
+    except Exception as exc:  # noqa: BLE001 - a crashing loader is recorded like a crashing rule
+        result.errors.append(RunError(f"loader:{loader.name}", loader.origin, shown, None,
+                                      f"{type(exc).__name__}: {exc}"))
+    return result
+
+
+def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets: set[str]) -> FileResult:
+    """Run each corpus rule once over everything collected; keep issues about target files."""
+    result = FileResult("<corpus>")
+    documents = list(collected)
+    by_ref = {doc.ref: doc for doc in documents}
+    for active in plan.corpus_rules:
+        entries = [CorpusEntry(doc.ref, doc.metadata, doc.data[active.name], doc.ref.path in targets)
+                   for doc in documents if active.name in doc.data]
+        try:
+            issues = list(active.rule.check(entries, plan.context(active)))
+        except Exception as exc:  # noqa: BLE001
+            result.errors.append(RunError(active.name, active.rule.origin, "<corpus>", None,
+                                          f"{type(exc).__name__}: {exc}"))
+            continue
+        for issue in issues:
+            owner = by_ref.get(issue.document) if issue.document else None
+            if owner is None or owner.ref.path not in targets:
+                continue
+            result.findings.append(to_finding(active, owner.ref.path, owner.ref.record, owner.first_line, issue))
+    return result
+
+
+def select_files(config: Config, registry: Registry, paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(targets, context): the files to check, and the other included files corpus rules see."""
+    selector = FileSelector(config.root, config.include, config.exclude, registry.suffixes)
+    everything = selector.select([config.root])
+    if not paths:
+        return everything, []
+    targets = selector.select(paths)
+    chosen = {p.resolve() for p in targets}
+    return targets, [p for p in everything if p.resolve() not in chosen]
+
+
+def run(
+    config: Config,
+    registry: Registry,
+    rules: Sequence[ActiveRule],
+    paths: Sequence[Path] = (),
+    as_of: Optional[dt.date] = None,
+    exit_zero: bool = False,
+) -> Report:
+    """Check `paths` (or what `include:` names) and return the Report."""
+    plan = make_plan(config, registry, rules, as_of or dt.date.today())
+    targets, context = select_files(config, registry, paths)
+    if not plan.corpus_rules:
+        context = []
+    results = [check_file(plan, path, display_path(path), True) for path in targets]
+    results += [check_file(plan, path, display_path(path), False) for path in context]
+    target_names = {display_path(path) for path in targets}
+    corpus = run_corpus_rules(plan, (doc for r in results for doc in r.collected), target_names)
+    target_results = results[: len(targets)]
+    findings = [f for r in target_results for f in r.findings] + corpus.findings
+    errors = [e for r in results for e in r.errors] + corpus.errors
+    return Report(
+        findings=findings,
+        errors=errors,
+        rules=[RuleInfo.of(a.rule, a.severity) for a in plan.rules],
+        files=len(targets),
+        documents=sum(r.documents for r in target_results),
+        fail_on=config.fail_on,
+        exit_zero=exit_zero,
+    )
