@@ -23,6 +23,23 @@ from qualitycheck.report import EXIT_CLEAN, EXIT_ERROR
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
+def open_cache(folder: Path):
+    """The findings cache in `folder`."""
+    from qualitycheck.cache import FindingsCache
+
+    return FindingsCache(folder)
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -51,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "repeat with FORMAT: to write several formats")
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES,
                        help="lowest severity that makes the exit code 1 (default: rules.yaml's, else warning)")
+    check.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
+                       help="worker processes (default: all cores)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check every file again instead of reusing results of unchanged files")
+    check.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where the findings cache lives (default: .qualitycheck/cache beside rules.yaml)")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even with findings (a crash or config error still exits 2)")
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
@@ -103,6 +126,8 @@ def command_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from qualitycheck.atomicio import write_atomic
+    from qualitycheck.cache import DEFAULT_CACHE_DIR
+    from qualitycheck.execution import default_jobs
     from qualitycheck.model import FormatContext, Severity
     from qualitycheck.ruleset import build_ruleset
     from qualitycheck.runner import run
@@ -115,7 +140,13 @@ def command_check(args: argparse.Namespace) -> int:
         if target.format not in registry.formatters:
             raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
     rules = build_ruleset(config, registry, args.select, args.ignore)
-    report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero)
+    cache = None if args.no_cache else open_cache(args.cache_dir or config.root / DEFAULT_CACHE_DIR)
+    try:
+        report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero,
+                     jobs=args.jobs or default_jobs(), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for target in targets:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from qualitycheck.config import Config
 from qualitycheck.discovery import FileSelector
@@ -22,6 +22,9 @@ from qualitycheck.plugins import Registry
 from qualitycheck.reading import UNREADABLE
 from qualitycheck.report import Report, RuleInfo, RunError
 from qualitycheck.ruleset import ActiveRule, with_defaults
+
+if TYPE_CHECKING:
+    from qualitycheck.cache import FindingsCache
 
 
 @dataclass(frozen=True)
@@ -221,14 +224,24 @@ def run(
     paths: Sequence[Path] = (),
     as_of: Optional[dt.date] = None,
     exit_zero: bool = False,
+    jobs: int = 1,
+    cache: Optional["FindingsCache"] = None,
+    progress: Optional[Callable[[int], None]] = None,
 ) -> Report:
-    """Check `paths` (or what `include:` names) and return the Report."""
+    """Check `paths` (or what `include:` names) and return the Report.
+
+    `jobs` worker processes check files in parallel; `cache` reuses the results
+    of unchanged files; `progress(n)` is told each time n more files are done.
+    """
+    from qualitycheck.execution import check_files
+
     plan = make_plan(config, registry, rules, as_of or dt.date.today())
     targets, context = select_files(config, registry, paths)
     if not plan.corpus_rules:
         context = []
-    results = [check_file(plan, path, display_path(path), True) for path in targets]
-    results += [check_file(plan, path, display_path(path), False) for path in context]
+    items = [(path, display_path(path), True) for path in targets]
+    items += [(path, display_path(path), False) for path in context]
+    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress)
     target_names = {display_path(path) for path in targets}
     corpus = run_corpus_rules(plan, (doc for r in results for doc in r.collected), target_names)
     target_results = results[: len(targets)]

@@ -1,0 +1,145 @@
+"""Schedule the per-file unit of work: from the cache, in worker processes, or inline.
+
+Results come back in input order whatever the schedule, so reports from
+`--jobs 1` and `--jobs N`, cold or warm cache, are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from qualitycheck import __version__
+from qualitycheck.cache import FindingsCache, content_key
+from qualitycheck.ruleset import ruleset_digest
+from qualitycheck.runner import FileResult, Plan, check_file
+
+WorkItem = tuple[Path, str, bool]  # file, path as reports show it, is it a target
+Progress = Callable[[int], None]
+
+PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers costs more than it saves
+
+_worker_plan: Optional[Plan] = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_digest(plan: Plan) -> str:
+    """Everything besides a file's content that decides its result."""
+    payload = {
+        "tool": __version__,
+        "rules": ruleset_digest(plan.rules),
+        "loaders": sorted((suffix, loader.name, loader.origin) for suffix, loader in plan.loaders.items()),
+        "loader_options": plan.loader_options,
+        "as_of": plan.as_of.isoformat(),
+        "code": _code_stamp(plan),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _code_stamp(plan: Plan) -> list[tuple[str, int, int]]:
+    """Size and mtime of every module that defines a rule or loader in this plan.
+
+    Editing a local plugin file (or the rules of an editable install) must not
+    bring back results its old code produced.
+    """
+    import sys
+
+    functions = [a.rule.check for a in plan.rules] + [a.rule.collect for a in plan.rules if a.rule.collect]
+    functions += [loader.load for loader in plan.loaders.values()]
+    stamps = set()
+    for function in functions:
+        module = sys.modules.get(getattr(function, "__module__", "") or "")
+        filename = getattr(module, "__file__", None)
+        if filename:
+            try:
+                stat = os.stat(filename)
+            except OSError:
+                continue
+            stamps.add((module.__name__, stat.st_mtime_ns, stat.st_size))
+    return sorted(stamps)
+
+
+def _init_worker(plan: Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _check_in_worker(item: WorkItem) -> FileResult:
+    path, shown, is_target = item
+    assert _worker_plan is not None
+    return check_file(_worker_plan, path, shown, is_target)
+
+
+def _read_bytes(path: Path) -> Optional[bytes]:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # unreadable files are not cached: check_file reports them every time
+
+
+def check_files(
+    plan: Plan,
+    items: Sequence[WorkItem],
+    jobs: int = 1,
+    cache: Optional[FindingsCache] = None,
+    progress: Optional[Progress] = None,
+) -> list[FileResult]:
+    """`check_file` for every item, in order, reusing cached results where the content is unchanged."""
+    results: list[Optional[FileResult]] = [None] * len(items)
+    keys: list[Optional[str]] = [None] * len(items)
+    if cache is not None:
+        digest = plan_digest(plan)
+        for position, (path, shown, is_target) in enumerate(items):
+            data = _read_bytes(path)
+            if data is not None:
+                keys[position] = content_key(data, shown, is_target, digest)
+        hits = cache.get_many(k for k in keys if k)
+        for position, key in enumerate(keys):
+            if key in hits:
+                results[position] = hits[key]
+        if progress and hits:
+            progress(sum(1 for r in results if r is not None))
+    todo = [position for position, result in enumerate(results) if result is None]
+    for position, result in zip(todo, _run(plan, [items[p] for p in todo], jobs, progress)):
+        results[position] = result
+        if cache is not None and keys[position] and not result.errors:  # a crash may not happen again
+            path, shown, is_target = items[position]
+            cache.put(keys[position], f"{shown}\0{'T' if is_target else 'C'}", result)
+    if cache is not None:
+        cache.flush()
+    return results  # type: ignore[return-value]
+
+
+def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Progress]):
+    """Yield results in order, from a pool of forked workers when it pays off."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
+        for item in items:
+            yield check_file(plan, *item)
+            if progress:
+                progress(1)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    chunksize = max(1, min(64, len(items) // (jobs * 8)))
+    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan,)) as pool:
+        for result in pool.imap(_check_in_worker, items, chunksize=chunksize):
+            yield result
+            if progress:
+                progress(1)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
