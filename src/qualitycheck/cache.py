@@ -112,3 +112,20 @@ class FindingsCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class ValidationStamps:
+    """Remembers which configs (by digest) validated, so later runs can skip jsonschema."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder) / "validated"
+
+    def seen(self, digest: str) -> bool:
+        return (self.folder / digest).is_file()
+
+    def record(self, digest: str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / digest).touch()
+        except OSError:
+            pass  # a read-only checkout validates every time

@@ -114,11 +114,22 @@ def parse_outputs(format_name: str, outputs: Sequence[str], known_formats: Seque
     return targets
 
 
-def _load(config_path: Optional[Path]):
+def _config_root(config_path: Optional[Path]) -> Path:
+    """The folder of the config in use (given or discovered), else the working directory."""
+    from qualitycheck.config import find_config
+
+    found = config_path or find_config(Path.cwd())
+    return found.parent if found else Path.cwd()
+
+
+def _load(config_path: Optional[Path], stamps=None):
+    """Config and plugin registry; with `stamps`, a config that validated before skips the schema check."""
     from qualitycheck.config import load_config
     from qualitycheck.plugins import load_registry
 
-    config = load_config(config_path)
+    config = load_config(config_path, known_valid=stamps.seen if stamps else None)
+    if stamps is not None and config.digest:
+        stamps.record(config.digest)
     return config, load_registry(config)
 
 
@@ -126,27 +137,34 @@ def command_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from qualitycheck.atomicio import write_atomic
-    from qualitycheck.cache import DEFAULT_CACHE_DIR
+    from qualitycheck.cache import DEFAULT_CACHE_DIR, ValidationStamps
+    from qualitycheck.ruleset import options_digest
     from qualitycheck.execution import default_jobs
     from qualitycheck.model import FormatContext, Severity
     from qualitycheck.ruleset import build_ruleset
     from qualitycheck.runner import run
 
-    config, registry = _load(args.config)
+    cache_dir = args.cache_dir or _config_root(args.config) / DEFAULT_CACHE_DIR
+    stamps = None if args.no_cache else ValidationStamps(cache_dir)
+    config, registry = _load(args.config, stamps)
+    options_key = options_digest(config, registry)
+    trusted = stamps is not None and stamps.seen(options_key)
     if args.fail_on:
         config = replace(config, fail_on=None if args.fail_on == "never" else Severity.parse(args.fail_on))
     targets = parse_outputs(args.format, args.output, list(registry.formatters))
     for target in targets:
         if target.format not in registry.formatters:
             raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
-    rules = build_ruleset(config, registry, args.select, args.ignore)
-    cache = None if args.no_cache else open_cache(args.cache_dir or config.root / DEFAULT_CACHE_DIR)
+    rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted)
+    cache = None if args.no_cache else open_cache(cache_dir)
     try:
         report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero,
-                     jobs=args.jobs or default_jobs(), cache=cache)
+                     jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted)
     finally:
         if cache is not None:
             cache.close()
+    if stamps is not None and not trusted:
+        stamps.record(options_key)  # reached only when the options validated
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for target in targets:

@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
+from qualitycheck import __version__
 from qualitycheck.errors import ConfigError
 from qualitycheck.model import Severity
 from qualitycheck.paths import display_path
@@ -88,8 +89,17 @@ def config_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Config:
-    """Read and validate `path`, or the discovered config, or return the defaults."""
+def load_config(
+    path: Optional[Path] = None,
+    cwd: Optional[Path] = None,
+    known_valid: Optional[Callable[[str], bool]] = None,
+) -> Config:
+    """Read and validate `path`, or the discovered config, or return the defaults.
+
+    `known_valid(digest)` may say that this exact text validated before (with
+    this version of the tool); the schema check, and the jsonschema import it
+    needs, is then skipped — the start-up fast path for pre-commit.
+    """
     cwd = cwd or Path.cwd()
     if path is None:
         path = find_config(cwd)
@@ -107,8 +117,10 @@ def load_config(path: Optional[Path] = None, cwd: Optional[Path] = None) -> Conf
         raise ConfigError(f"{display_path(path)}:{exc.line}:{exc.column}: {exc.message}") from None
     if data is None:
         data = {}
-    validate_against(config_schema(), data, path, positions, ())
-    return _build(path, data, positions, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    digest = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8")).hexdigest()
+    if known_valid is None or not known_valid(digest):
+        validate_against(config_schema(), data, path, positions, ())
+    return _build(path, data, positions, digest)
 
 
 def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Position], digest: str) -> Config:

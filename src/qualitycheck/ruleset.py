@@ -100,3 +100,14 @@ def ruleset_digest(active: Sequence[ActiveRule]) -> str:
     """A hash of which rules run with which options, for caches and indexes."""
     payload = [(a.rule.name, a.rule.origin, str(a.severity), a.options) for a in active]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def options_digest(config: Config, registry: Registry) -> str:
+    """A hash of a config's text and every rule's and loader's options schema.
+
+    When a run with the same digest validated before, options need no new check.
+    """
+    payload = [config.digest]
+    payload += [(r.name, r.origin, r.options_schema) for r in registry.rules.values()]
+    payload += [(l.name, l.origin, l.options_schema) for l in registry.loaders.values()]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()

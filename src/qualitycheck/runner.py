@@ -75,7 +75,8 @@ class FileResult:
     collected: list[CollectedDocument] = field(default_factory=list)
 
 
-def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date) -> Plan:
+def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date,
+              validate: bool = True) -> Plan:
     """Resolve loader options (validated against each loader's schema) into a Plan."""
     from qualitycheck.config import validate_against
     from qualitycheck.errors import ConfigError
@@ -87,7 +88,7 @@ def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], a
                               f"(known: {', '.join(sorted(registry.loaders))})")
     for name, loader in registry.loaders.items():
         given = dict(config.inputs.get(name) or {})
-        if given:
+        if given and validate:
             validate_against(loader.options_schema, given, config.path, config.positions, ("inputs", name))
         options[name] = with_defaults(loader.options_schema, given)
     return Plan(tuple(rules), dict(registry.suffixes), options, as_of)
@@ -227,6 +228,7 @@ def run(
     jobs: int = 1,
     cache: Optional["FindingsCache"] = None,
     progress: Optional[Callable[[int], None]] = None,
+    validate: bool = True,
 ) -> Report:
     """Check `paths` (or what `include:` names) and return the Report.
 
@@ -235,7 +237,7 @@ def run(
     """
     from qualitycheck.execution import check_files
 
-    plan = make_plan(config, registry, rules, as_of or dt.date.today())
+    plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate)
     targets, context = select_files(config, registry, paths)
     if not plan.corpus_rules:
         context = []
