@@ -58,7 +58,9 @@ class Document:
     is the file line on which `text` starts, so that rules count lines inside
     `text` (1-based) and the runner maps them to the lines an editor shows.
     `front_matter` is the raw YAML of the front matter (file lines from 2),
-    kept so metadata problems can point at the key.
+    kept so metadata problems can point at the key. `record_line` is the file
+    line a multi-record file (JSONL) holds this record on, so that reports
+    which must point at file lines (GitHub annotations, SARIF) can.
     """
 
     path: str
@@ -68,6 +70,7 @@ class Document:
     format: str = "txt"
     first_line: int = 1
     front_matter: Optional[str] = None
+    record_line: Optional[int] = None
 
     def text_line(self, file_line: int) -> int:
         """The `text`-relative line number of a file line (0 or less inside front matter)."""
@@ -163,6 +166,7 @@ class Finding:
     excerpt: str = ""
     related: tuple[Related, ...] = ()
     fix: Optional[Fix] = None
+    record_line: Optional[int] = None  # file line of the record (JSONL); line/column are inside its text
 
     @property
     def sort_key(self) -> tuple:
@@ -183,6 +187,7 @@ class Finding:
             "excerpt": self.excerpt,
             "related": [r.to_dict() for r in self.related],
             "fix": self.fix.to_dict() if self.fix else None,
+            "record_line": self.record_line,
         }
 
 
@@ -254,6 +259,7 @@ class LoadProblem:
     line: int = 1
     column: int = 1
     record: Optional[str] = None
+    record_line: Optional[int] = None  # file line of the record, for multi-record files
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, Optional
 
 from qualitycheck import __version__
-from qualitycheck.model import SEVERITY_NAMES, Finding, Rule, Severity
+from qualitycheck.model import SEVERITY_NAMES, DocumentRef, Finding, Rule, Severity
 
 REPORT_VERSION = 1
 
@@ -51,10 +51,11 @@ class RuleInfo:
     summary: str
     severity: Severity
     origin: str
+    docs: str = field(default="", compare=False)  # Markdown, for formats that carry rule help (SARIF)
 
     @classmethod
     def of(cls, rule: Rule, severity: Severity) -> "RuleInfo":
-        return cls(rule.name, rule.code, rule.summary, severity, rule.origin)
+        return cls(rule.name, rule.code, rule.summary, severity, rule.origin, rule.docs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "code": self.code, "summary": self.summary, "severity": str(self.severity),
@@ -73,6 +74,7 @@ class Report:
     fail_on: Optional[Severity] = Severity.WARNING
     exit_zero: bool = False
     extra_summary: dict[str, Any] = field(default_factory=dict)
+    checked: list[DocumentRef] = field(default_factory=list)  # every target document, for per-article formats
 
     def __post_init__(self) -> None:
         self.findings = sorted(self.findings, key=lambda f: f.sort_key)

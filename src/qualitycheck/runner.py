@@ -62,6 +62,7 @@ class CollectedDocument:
     metadata: Mapping[str, Any]
     first_line: int
     data: dict[str, Any]  # rule name -> what its collect returned
+    record_line: Optional[int] = None
 
 
 @dataclass
@@ -73,6 +74,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     collected: list[CollectedDocument] = field(default_factory=list)
+    refs: list[DocumentRef] = field(default_factory=list)  # the documents loaded, in file order
 
 
 def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date,
@@ -95,7 +97,7 @@ def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], a
 
 
 def to_finding(active: ActiveRule, document_path: str, record: Optional[str], first_line: int, issue: Issue,
-               document: Optional[Document] = None) -> Finding:
+               document: Optional[Document] = None, record_line: Optional[int] = None) -> Finding:
     """Place a rule's issue in the file: file line numbers, severity, code, excerpt."""
     offset = first_line - 1
     end_line = issue.end_line if issue.end_line is not None else issue.line
@@ -123,6 +125,7 @@ def to_finding(active: ActiveRule, document_path: str, record: Optional[str], fi
         excerpt=excerpt,
         related=tuple(issue.related),
         fix=issue.fix,
+        record_line=document.record_line if document is not None else record_line,
     )
 
 
@@ -132,7 +135,7 @@ def _problem_finding(plan: Plan, path: str, problem: LoadProblem) -> Optional[Fi
         return None
     return Finding(rule=problem.rule, code=active.rule.code, severity=active.severity, path=path,
                    record=problem.record, line=problem.line, column=problem.column, end_line=problem.line,
-                   end_column=problem.column, message=problem.message, excerpt="")
+                   end_column=problem.column, message=problem.message, excerpt="", record_line=problem.record_line)
 
 
 def check_document(plan: Plan, document: Document, is_target: bool, result: FileResult) -> None:
@@ -156,7 +159,8 @@ def check_document(plan: Plan, document: Document, is_target: bool, result: File
             result.errors.append(RunError(active.name, active.rule.origin, document.path, document.record,
                                           f"{type(exc).__name__}: {exc}"))
     if data:
-        result.collected.append(CollectedDocument(document.ref, document.metadata, document.first_line, data))
+        result.collected.append(CollectedDocument(document.ref, document.metadata, document.first_line, data,
+                                                  document.record_line))
 
 
 def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> FileResult:
@@ -178,6 +182,7 @@ def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> Fi
                     result.findings.append(finding)
                 continue
             result.documents += 1
+            result.refs.append(item.ref)
             check_document(plan, item, is_target, result)
     except Exception as exc:  # noqa: BLE001 - a crashing loader is recorded like a crashing rule
         result.errors.append(RunError(f"loader:{loader.name}", loader.origin, shown, None,
@@ -203,7 +208,8 @@ def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets
             owner = by_ref.get(issue.document) if issue.document else None
             if owner is None or owner.ref.path not in targets:
                 continue
-            result.findings.append(to_finding(active, owner.ref.path, owner.ref.record, owner.first_line, issue))
+            result.findings.append(to_finding(active, owner.ref.path, owner.ref.record, owner.first_line, issue,
+                                              record_line=owner.record_line))
     return result
 
 
@@ -214,8 +220,8 @@ def select_files(config: Config, registry: Registry, paths: Sequence[Path]) -> t
     if not paths:
         return everything, []
     targets = selector.select(paths)
-    chosen = {p.resolve() for p in targets}
-    return targets, [p for p in everything if p.resolve() not in chosen]
+    chosen = {display_path(p) for p in targets}  # not resolve(): a symlink loop must not crash the run
+    return targets, [p for p in everything if display_path(p) not in chosen]
 
 
 def run(
@@ -255,6 +261,7 @@ def run(
         rules=[RuleInfo.of(a.rule, a.severity) for a in plan.rules],
         files=len(targets),
         documents=sum(r.documents for r in target_results),
+        checked=[ref for r in target_results for ref in r.refs],
         fail_on=config.fail_on,
         exit_zero=exit_zero,
     )

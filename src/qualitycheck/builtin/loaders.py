@@ -67,17 +67,18 @@ def load_jsonl(path: Path, display_path: str, options: Mapping[str, Any]) -> Ite
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield LoadProblem(UNREADABLE, f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})",
-                              line=1, column=exc.colno, record=fallback)
+                              line=1, column=exc.colno, record=fallback, record_line=number)
             continue
         if not isinstance(record, dict):
             yield LoadProblem(UNREADABLE, f"line {number} is a JSON {type(record).__name__}, not an object",
-                              record=fallback)
+                              record=fallback, record_line=number)
             continue
         record_id = record.get(id_field)
         record_name = str(record_id) if record_id not in (None, "") else fallback
         if record_name in seen_ids:
             yield LoadProblem(METADATA, f"record id {record_name!r} on line {number} is already used on line "
-                                        f"{seen_ids[record_name]}; ids must be unique", record=f"{record_name} (line {number})")
+                                        f"{seen_ids[record_name]}; ids must be unique", record=f"{record_name} (line {number})",
+                              record_line=number)
             record_name = f"{record_name} (line {number})"
         else:
             seen_ids[record_name] = number
@@ -85,10 +86,12 @@ def load_jsonl(path: Path, display_path: str, options: Mapping[str, Any]) -> Ite
         if not isinstance(body, str):
             what = "has no" if body is None else f"has a non-text ({type(body).__name__})"
             yield LoadProblem(METADATA, f"record {what} {text_field!r} field; set inputs.jsonl.text-field in "
-                                        f"rules.yaml if the text is in another field", record=record_name)
+                                        f"rules.yaml if the text is in another field", record=record_name,
+                              record_line=number)
             continue
         metadata = {key: value for key, value in record.items() if key != text_field}
-        yield Document(path=display_path, text=body, metadata=metadata, record=record_name, format="jsonl")
+        yield Document(path=display_path, text=body, metadata=metadata, record=record_name, format="jsonl",
+                       record_line=number)
 
 
 @hookimpl
