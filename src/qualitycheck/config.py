@@ -109,6 +109,8 @@ def load_config(
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{display_path(path)}: config file not found; check --config") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{display_path(path)}: is a folder; --config takes a file such as rules.yaml") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{display_path(path)}: cannot read config file: {exc}") from None
     try:
@@ -125,9 +127,10 @@ def load_config(
 
 def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Position], digest: str) -> Config:
     root = path.parent.resolve()
+    data = {key: value for key, value in data.items() if value is not None}  # `rules:` with nothing under it
     fail_on = data.get("fail-on", "warning")
     rules = {}
-    for key, entry in (data.get("rules") or {}).items():
+    for key, entry in data.get("rules", {}).items():
         entry = entry or {}
         severity = entry.get("severity")
         rules[key] = RuleSettings(
@@ -146,7 +149,7 @@ def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Positi
         plugins=tuple((root / p) for p in data.get("plugins", ())),
         fail_on=None if fail_on == "never" else Severity.parse(fail_on),
         rules=rules,
-        inputs=data.get("inputs") or {},
+        inputs=data.get("inputs", {}),
         raw=data,
         positions=positions,
         digest=digest,
@@ -178,9 +181,39 @@ def validate_against(
                     f"{key_located(path, positions, key_path + (key,))}: unknown key{hint}"
                 )
             continue
-        lines.append(f"{located(path, positions, key_path)}: {message}")
+        lines.append(f"{located(path, positions, key_path)}: {_describe_error(error, message)}")
     if lines:
-        raise ConfigError("\n".join(lines))
+        raise ConfigError("\n".join(dict.fromkeys(lines)))  # a value can fail two subschemas the same way
+
+
+_YAML_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+                    "number": "a number", "boolean": "true or false", "null": "empty"}
+
+
+def _yaml_value(value: Any) -> str:
+    """A value as the user wrote it in YAML, not as Python prints it."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _describe_error(error: Any, fallback: str) -> str:
+    """jsonschema's message in YAML words for the common cases ('expected a list, got 'x'')."""
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = [t for t in expected if t != "null"] or expected  # "may be left empty" goes without saying
+        return f"expected {' or '.join(_YAML_TYPE_NAMES.get(t, t) for t in expected)}, got {_yaml_value(error.instance)}"
+    if error.validator == "enum":
+        return f"{_yaml_value(error.instance)} is not one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "const":
+        return f"must be {error.validator_value!r}, not {_yaml_value(error.instance)}"
+    return fallback
 
 
 def key_located(path: Optional[Path], positions: Mapping[tuple, Position], key_path: tuple) -> str:

@@ -70,13 +70,14 @@ def make_plugin_manager(config: Config, load_entry_points: bool = True) -> plugg
 def _register_entry_points(manager: pluggy.PluginManager) -> None:
     from importlib.metadata import distributions
 
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()  # a package found twice on sys.path registers once
     for dist in distributions():
+        dist_name = dist.metadata["Name"]
         for entry_point in dist.entry_points:
-            if entry_point.group != ENTRY_POINT_GROUP or entry_point.name in seen:
+            key = (re.sub(r"[-_.]+", "-", str(dist_name)).lower(), entry_point.name)
+            if entry_point.group != ENTRY_POINT_GROUP or key in seen:
                 continue
-            seen.add(entry_point.name)
-            dist_name = dist.metadata["Name"]
+            seen.add(key)
             try:
                 plugin = entry_point.load()
             except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -34,16 +35,30 @@ def read_text_file(path: Path) -> Union[str, LoadProblem]:
     Empty files, binary files, broken links and undecodable bytes are problems.
     """
     try:
+        kind = _special_file_kind(path.stat().st_mode)
+        if kind:  # opening a FIFO would block forever, and a device never ends
+            return LoadProblem(UNREADABLE, f"is {kind}, not a regular file; remove it or exclude it in rules.yaml")
         data = path.read_bytes()
     except FileNotFoundError:
         if path.is_symlink():
             return LoadProblem(UNREADABLE, f"broken symbolic link to {os.readlink(path)!r}; remove it or fix its target")
         return LoadProblem(UNREADABLE, "file disappeared while checking")
-    except IsADirectoryError:
-        return LoadProblem(UNREADABLE, "is a directory, not a file")
     except OSError as exc:
         return LoadProblem(UNREADABLE, f"cannot read file: {exc.strerror or exc}")
     return decode(data)
+
+
+def _special_file_kind(mode: int) -> Optional[str]:
+    """What a file that is not a regular file is ('a named pipe (FIFO)', ...), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def decode(data: bytes) -> Union[str, LoadProblem]:
@@ -126,10 +141,9 @@ def _line_end(text: str, start: int) -> Optional[tuple[int, int]]:
 
 def _parse_front_matter(raw: str, body: str, body_first_line: int) -> FrontMatter:
     try:
-        metadata = load_yaml(raw) if raw.strip() else {}
+        metadata = load_yaml(raw, first_line=2) if raw.strip() else {}
     except YamlError as exc:
-        problem = LoadProblem(METADATA, f"front matter is not valid YAML: {exc.message}", line=exc.line + 1,
-                              column=exc.column)
+        problem = LoadProblem(METADATA, f"front matter: {exc.message}", line=exc.line, column=exc.column)
         return FrontMatter({}, body, body_first_line, raw, problem)
     if metadata is None:
         metadata = {}

@@ -33,6 +33,8 @@ class YamlError(Exception):
 class _StrictLoader(_BaseLoader):
     """SafeLoader that rejects duplicate keys and keeps timestamps as text."""
 
+    first_line = 1  # the file line on which the YAML text starts (front matter starts on 2)
+
     def construct_mapping(self, node, deep=False):  # noqa: D401 - PyYAML override
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
@@ -40,8 +42,8 @@ class _StrictLoader(_BaseLoader):
             if key in seen:
                 mark = key_node.start_mark
                 raise YamlError(
-                    f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
-                    mark.line + 1,
+                    f"duplicate key {key!r} (first defined on line {seen[key].line + self.first_line})",
+                    mark.line + self.first_line,
                     mark.column + 1,
                 )
             seen[key] = key_node.start_mark
@@ -51,11 +53,11 @@ class _StrictLoader(_BaseLoader):
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_str)
 
 
-def _problem_position(exc: yaml.YAMLError) -> Position:
+def _problem_position(exc: yaml.YAMLError, first_line: int) -> Position:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is None:
-        return 1, 1
-    return mark.line + 1, mark.column + 1
+        return first_line, 1
+    return mark.line + first_line, mark.column + 1
 
 
 def _describe(exc: yaml.YAMLError) -> str:
@@ -66,13 +68,21 @@ def _describe(exc: yaml.YAMLError) -> str:
     return problem or context or str(exc).splitlines()[0]
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document strictly; raise YamlError with a position."""
+def load_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse one YAML document strictly; raise YamlError with a position.
+
+    `first_line` is the file line on which `text` starts, so that positions and
+    messages name the lines an editor shows (front matter starts on line 2).
+    """
+    loader = _StrictLoader(text)
+    loader.first_line = first_line
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
-        line, column = _problem_position(exc)
+        line, column = _problem_position(exc, first_line)
         raise YamlError(f"invalid YAML: {_describe(exc)}", line, column) from None
+    finally:
+        loader.dispose()
 
 
 def load_yaml_with_positions(text: str) -> tuple[Any, dict[tuple, Position]]:
