@@ -9,4 +9,7 @@ BUILTIN_MODULES = (
     "qualitycheck.builtin.loaders",
     "qualitycheck.builtin.formatters",
     "qualitycheck.builtin.input_rules",
+    "qualitycheck.builtin.broken_wrap",
+    "qualitycheck.builtin.future_url",
+    "qualitycheck.builtin.duplicate_paragraph",
 )

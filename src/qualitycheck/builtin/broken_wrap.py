@@ -1,0 +1,277 @@
+"""broken-wrap (QC102): paragraphs hard-wrapped mid-sentence, as PDF or e-mail extraction leaves them.
+
+How a wrap is recognised (one pass over the lines, then one over the breaks):
+
+1. Structural lines are never part of a wrap: code (fenced, or indented in
+   Markdown), headings, list items, table rows and aligned columns, bare
+   URLs, captions and photo credits, all-capitals lines, rules.
+2. The file's line-length ceiling: a wrapping tool breaks each line just
+   before a fixed width, so the lengths of lines that break mid-sentence pile
+   up just under one number. That number (the largest length in the pile,
+   outliers dropped) is the wrap width; without at least two such lines there
+   is no width and nothing is reported.
+3. A break between two prose lines is a wrap when the line is near that width
+   and the next line's first word would not have fitted on it (what a greedy
+   wrapper does), or when the line ends in a word broken by a hyphen
+   ("inter-" / "national").
+4. Consecutive wrap breaks make one wrapped paragraph. It is reported when its
+   breaks mostly fall mid-sentence after a word (not after sentence punctuation,
+   which is how one-sentence-per-line text looks) and its lines do not mostly
+   start with capitals (verse and lyrics). A lone break (a two-line paragraph)
+   needs a width that several lines of the file confirm.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from qualitycheck import hookimpl
+from qualitycheck.model import Document, Fix, Issue, Rule, RuleContext, Severity
+from qualitycheck.paragraphs import code_mask, ends_with_hyphen_break, unwrap
+
+DOCS = """\
+## What it does
+Finds paragraphs that are hard-wrapped mid-sentence: every line ends just
+before the same width (anywhere from about 60 to 110 columns) and the sentence
+runs on in the next line, sometimes with a word split by a hyphen
+("inter-" / "national"). One finding per wrapped paragraph, spanning its
+lines; the message gives the detected width. The fix joins the lines.
+
+Not taken for wraps: verse and lyrics, bulleted and numbered lists, tables
+and aligned columns, headings, datelines, captions, front matter, code blocks
+(fenced, or indented in Markdown), the short last line of a paragraph, and a
+single short paragraph.
+
+## Why is this bad?
+Text extracted from a PDF or an e-mail keeps the line breaks of the page. In
+a web page, an app or a training set each paragraph then breaks at random
+places, and search, sentence splitting and text-to-speech stumble over the
+broken sentences and split words.
+
+## Example
+```text
+The harbour authority said on Monday that the new ferry terminal would
+open in the spring, two years later than planned, after inspectors found
+cracks in the concrete of the main pier.
+```
+is reported as `paragraph hard-wrapped at about 72 columns (3 lines); join
+the lines`. The same paragraph on one line is fine.
+
+Some Markdown repositories wrap their posts on purpose, usually at 72 to 80
+columns; Markdown renders such paragraphs as one. If yours does, turn the
+rule off for Markdown only:
+```yaml
+rules:
+  broken-wrap:
+    options:
+      formats: {md: false}
+```
+
+## Options
+- `formats` (object, default `{}`): input format name (`txt`, `md`, `jsonl`, or
+  a plugin loader's) to `true`/`false`; a format set to `false` is not checked.
+  Every format is checked by default.
+- `min-width` (integer, default 55): narrower wrap widths are not reported
+  (verse and short lines stay under it).
+- `max-width` (integer, default 140): wider lines are never taken for a wrap.
+"""
+
+OPTIONS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "formats": {
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+            "default": {},
+            "description": "Input format -> false to skip files of that format (e.g. {md: false} for Markdown "
+                           "wrapped on purpose).",
+        },
+        "min-width": {"type": "integer", "minimum": 20, "default": 55,
+                      "description": "Narrowest wrap width reported."},
+        "max-width": {"type": "integer", "minimum": 20, "default": 140,
+                      "description": "Widest line taken for a wrapped line."},
+    },
+}
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_RULE_LINE = re.compile(r"^ {0,3}(?:[-=_*~]\s*){3,}$")
+_LIST_ITEM = re.compile(r"^\s*(?:([-\u2013\u2014])\s|[*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25a0]\s|\(?\d{1,3}[.)]\s|\(?[a-zA-Z]\)\s)")
+_TABLE = re.compile(r"^\s*\||\|.*\||\S(?: {3,}|\t)\S")
+_BARE_URL = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*://|www\.)\S*>?\s*$", re.IGNORECASE)
+_CAPTION = re.compile(
+    r"^\s*[(\[]?(?i:photo(?:graph)?s?|image|picture|pictured|caption|credits?|illustration|graphic|video"
+    r"|file photo|source|above|top|left|right|pictures?)\b[^:|]{0,20}[:|]"
+    r"|\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$"
+    r"|^\s*\u00a9"
+)
+_QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
+_CLOSERS = "\"'\u201d\u2019\u00bb)]*_"
+_TERMINAL = frozenset(".!?\u2026")
+
+_STRUCTURAL, _PROSE = 0, 1
+
+
+def _line_kind(line: str, stripped: str) -> int:
+    """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
+    if (_HEADING.match(line) or _RULE_LINE.match(line) or _TABLE.search(line) or _BARE_URL.match(line)
+            or _CAPTION.search(stripped)):
+        return _STRUCTURAL
+    if not any(ch.islower() for ch in stripped):  # ALL-CAPS headings, datelines, numbers
+        return _STRUCTURAL
+    return _PROSE
+
+
+class _Lines:
+    """Per-line facts the break decisions need, computed once per document."""
+
+    __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_word", "hyphen", "starts_upper",
+                 "starts_lower")
+
+    def __init__(self, lines: list[str], markdown: bool) -> None:
+        n = len(lines)
+        code = code_mask(lines, markdown)
+        self.kind = [_STRUCTURAL] * n
+        self.length = [0] * n
+        self.first_word = [0] * n
+        self.ends_terminal = [False] * n
+        self.ends_word = [False] * n
+        self.hyphen = [False] * n
+        self.starts_upper = [False] * n
+        self.starts_lower = [False] * n
+        in_list = False  # inside a list item: its continuation lines are list content, not wraps
+        for i, line in enumerate(lines):
+            line = line.rstrip()
+            if not line or code[i]:
+                self.kind[i] = -1 if not line else _STRUCTURAL
+                in_list = False
+                continue
+            self.length[i] = len(line.expandtabs())
+            content = line
+            if line.lstrip().startswith(">"):
+                content = _QUOTE_PREFIX.sub("", line)
+                if not content:
+                    continue
+            content = content.strip()
+            item = _LIST_ITEM.match(line)
+            if item and item.group(1) and i and self.kind[i - 1] == _PROSE and not self.ends_terminal[i - 1] \
+                    and not lines[i - 1].rstrip().endswith(":"):
+                item = None  # "- " or an en/em dash that a wrap moved to the start of the line
+            if item:
+                in_list = True
+            self.kind[i] = _STRUCTURAL if item or in_list else _line_kind(line, content)
+            space = content.find(" ")
+            self.first_word[i] = space if space > 0 else len(content)
+            first = content[0]
+            self.starts_upper[i] = first.isupper() or (not first.isalnum() and content[1:2].isupper())
+            self.starts_lower[i] = first.islower()
+            self.hyphen[i] = ends_with_hyphen_break(content)
+            tail = content.rstrip(_CLOSERS) or content
+            self.ends_terminal[i] = tail[-1] in _TERMINAL
+            last = content[-1]
+            self.ends_word[i] = last.isalnum() or (last in _CLOSERS and not self.ends_terminal[i]) or self.hyphen[i]
+
+
+def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional[int], int]:
+    """(the file's wrap width, how many lines confirm it), or (None, 0)."""
+    lengths = []
+    kind, length = facts.kind, facts.length
+    floor = max(min_width - 15, 20)
+    for i in range(len(kind) - 1):
+        if kind[i] == _PROSE and kind[i + 1] == _PROSE and not facts.ends_terminal[i] and floor <= length[i]:
+            lengths.append(length[i])
+    if len(lengths) < 2:
+        return None, 0
+    lengths.sort()
+    median = lengths[len(lengths) // 2]
+    kept = [value for value in lengths if value <= median * 1.2]
+    width = kept[-1]
+    if not min_width <= width <= max_width:
+        return None, 0
+    band = max(6, round(width * 0.15))
+    support = sum(1 for value in kept if value >= width - band)
+    return (width, support) if support >= 2 else (None, 0)
+
+
+def _is_wrap_break(facts: _Lines, i: int, width: int) -> bool:
+    """Whether the break after line `i` (0-based) is where a wrapper at `width` would break."""
+    length = facts.length[i]
+    if length > width * 1.15 or length < width * 0.7:
+        return False
+    tolerance = max(3, round(width * 0.08))
+    if facts.hyphen[i] and facts.starts_lower[i + 1]:
+        return length >= width - 2 * tolerance
+    return length + 1 + facts.first_word[i + 1] > width - tolerance
+
+
+def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140) -> Iterator[
+        tuple[int, int, int]]:
+    """(first line, last line, width) of each hard-wrapped paragraph; lines 1-based, inclusive."""
+    facts = _Lines(lines, markdown)
+    width, support = _wrap_width(facts, min_width, max_width)
+    if width is None:
+        return
+    kind = facts.kind
+    n = len(lines)
+    i = 0
+    while i < n - 1:
+        if not (kind[i] == _PROSE and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width)):
+            i += 1
+            continue
+        start = i
+        while i < n - 1 and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width):
+            i += 1
+        # breaks start..i-1 are wraps: lines start..i
+        if _looks_wrapped(facts, start, i, support):
+            yield start + 1, i + 1, width
+    return
+
+
+def _looks_wrapped(facts: _Lines, first: int, last: int, support: int) -> bool:
+    """Whether lines `first`..`last` (0-based) read as a wrapped paragraph rather than verse or one sentence per line."""
+    breaks = range(first, last)
+    count = last - first
+    word_ends = sum(1 for j in breaks if facts.ends_word[j])
+    if word_ends * 2 < count:
+        return False
+    if count == 1:
+        return support >= 3 and (facts.ends_word[first] and not facts.ends_terminal[first])
+    capitals = sum(1 for j in breaks if facts.starts_upper[j + 1])
+    hyphens = sum(1 for j in breaks if facts.hyphen[j])
+    if count >= 3 and capitals * 4 >= count * 3 and not hyphens:
+        return False
+    return True
+
+
+def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issue]:
+    """One issue per hard-wrapped paragraph of `document`."""
+    options = context.options
+    if (options.get("formats") or {}).get(document.format, True) is False:
+        return
+    lines = document.lines
+    markdown = document.format == "md"
+    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 55), options.get("max-width", 140)):
+        count = last - first + 1
+        message = f"paragraph hard-wrapped at about {width} columns ({count} lines); join the lines"
+        if markdown:
+            message += " (if this repository wraps Markdown on purpose, set broken-wrap option formats: {md: false})"
+        joined = unwrap(lines[first - 1:last])
+        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+        yield Issue.for_lines(document, first, last, message,
+                              fix=Fix(indent + joined, "join the wrapped lines into one"))
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [
+        Rule(
+            name="broken-wrap",
+            code="QC102",
+            summary="A paragraph hard-wrapped mid-sentence (PDF or e-mail extraction)",
+            check=check_broken_wrap,
+            default_severity=Severity.WARNING,
+            options_schema=OPTIONS_SCHEMA,
+            docs=DOCS,
+        )
+    ]

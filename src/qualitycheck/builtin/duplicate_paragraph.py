@@ -1,0 +1,131 @@
+"""duplicate-paragraph (QC105): the same paragraph twice in one article.
+
+Paragraphs are compared after `paragraphs.unwrap` and `paragraphs.normalize`
+(wrapping, whitespace, case and punctuation folded away) through a dict of
+normalized text, so the check is linear in the article's length.
+
+A paragraph is a blank-line separated block. A block whose line breaks all
+fall at sentence ends ("One paragraph per line" text, common in JSONL
+records) is also compared line by line, so a repeated line-paragraph is
+found there too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from qualitycheck import hookimpl
+from qualitycheck.model import Document, Issue, Related, Rule, RuleContext, Severity
+from qualitycheck.paragraphs import code_mask, normalize, split_paragraphs, unwrap
+
+DOCS = """\
+## What it does
+Reports a paragraph that repeats an earlier paragraph of the same article,
+after folding wrapping, whitespace, case and punctuation, so a hard-wrapped
+copy of an unwrapped paragraph still matches. Each repeat is reported,
+spanning its lines, with a pointer (`related`) to the first occurrence.
+Short paragraphs ("Photo: Reuters", a chant quoted twice) and code blocks
+are not compared.
+
+## Why is this bad?
+A scraper that read a paywall teaser and then the full text, or a page's
+summary and then its body, leaves the same paragraph twice; readers notice,
+and a training set learns to repeat itself.
+
+## Example
+```text
+The bridge will close for repairs from Monday, the transport office said.
+
+Commuters are advised to use the ferry.
+
+The bridge will close for repairs from Monday, the transport office said.
+```
+The third paragraph is reported as `paragraph repeats the one on line 1
+(12 words); remove the copy`.
+
+## Options
+- `min-words` (integer, default 8): paragraphs with fewer words are not compared.
+- `min-chars` (integer, default 40): paragraphs with fewer characters (after
+  normalizing) are not compared.
+"""
+
+OPTIONS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "min-words": {"type": "integer", "minimum": 1, "default": 8,
+                      "description": "Shortest paragraph, in words, that is compared."},
+        "min-chars": {"type": "integer", "minimum": 1, "default": 40,
+                      "description": "Shortest paragraph, in characters after normalizing, that is compared."},
+    },
+}
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_SENTENCE_END = frozenset(".!?\u2026\"'\u201d\u2019)")
+
+
+def _line_per_paragraph(lines: tuple[str, ...]) -> bool:
+    """Whether every line of a block ends a sentence and the next starts a new one (not a wrapped paragraph)."""
+    for index in range(len(lines) - 1):
+        line = lines[index].rstrip()
+        following = lines[index + 1].lstrip()
+        if not line or line[-1] not in _SENTENCE_END or not following or following[0].islower():
+            return False
+    return True
+
+
+def check_duplicate_paragraph(document: Document, context: RuleContext) -> Iterator[Issue]:
+    """One issue per paragraph that repeats an earlier one."""
+    min_words = context.options.get("min-words", 8)
+    min_chars = context.options.get("min-chars", 40)
+    lines = document.lines
+    seen: dict[str, int] = {}  # normalized paragraph -> its first text line
+    offset = document.first_line - 1
+
+    def compare(first: int, last: int, block: tuple[str, ...]) -> Iterator[Issue]:
+        key = normalize(unwrap(block))
+        if len(key) < min_chars:
+            return
+        words = key.count(" ") + 1
+        if words < min_words:
+            return
+        original = seen.get(key)
+        if original is None:
+            seen[key] = first
+            return
+        yield Issue.for_lines(
+            document, first, last,
+            f"paragraph repeats the one on line {original + offset} ({words} words); remove the copy",
+            related=(Related(document.path, document.record, original + offset),),
+        )
+
+    skip = code_mask(lines, document.format == "md")
+    for number, line in enumerate(lines):
+        if not skip[number] and line[:1] in (" ", "#") and _HEADING.match(line):
+            skip[number] = True  # a heading is not part of the paragraph under it
+    for paragraph in split_paragraphs(lines, skip):
+        before = len(seen)
+        found = list(compare(paragraph.first, paragraph.last, paragraph.lines))
+        yield from found
+        if found or len(paragraph.lines) < 2 or not _line_per_paragraph(paragraph.lines):
+            continue
+        if len(seen) == before:  # the block was too short to compare, so are its lines
+            continue
+        for number in range(paragraph.first, paragraph.last + 1):
+            yield from compare(number, number, (lines[number - 1],))
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [
+        Rule(
+            name="duplicate-paragraph",
+            code="QC105",
+            summary="The same paragraph twice in one article (after unwrapping and normalizing)",
+            check=check_duplicate_paragraph,
+            default_severity=Severity.WARNING,
+            options_schema=OPTIONS_SCHEMA,
+            docs=DOCS,
+        )
+    ]

@@ -1,0 +1,141 @@
+"""Paragraphs of an article: finding them, joining hard-wrapped lines, normalizing them for comparison.
+
+Shared by the rules that compare or reflow paragraphs (broken-wrap,
+duplicate-paragraph, duplicate-article). Everything here is a pure function
+of the text and runs in time linear in its length.
+
+- `split_paragraphs(lines)`: blank-line separated blocks with their line span,
+  code blocks left out.
+- `code_mask(lines, markdown)`: which lines are code (fenced anywhere,
+  indented in Markdown), so prose checks can skip them.
+- `unwrap(lines)`: the lines of a hard-wrapped paragraph joined into one, with
+  "inter-\\nnational" dehyphenated only when the next line starts lower-case.
+- `normalize(text)`: case, punctuation and whitespace folded away, so a wrapped
+  copy and an unwrapped copy of one paragraph compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_DASHES = re.compile(r"[\u2012-\u2015\u2212]")  # figure, en and em dashes, minus: word separators
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+_SOFT_HYPHEN = "\u00ad"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of non-blank lines: `first`..`last` are 1-based text lines, inclusive."""
+
+    first: int
+    last: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The paragraph as one line (see `unwrap`)."""
+        return unwrap(self.lines)
+
+
+def code_mask(lines: Sequence[str], markdown: bool = True) -> list[bool]:
+    """For each line, whether it belongs to a code block.
+
+    Fenced blocks (``` or ~~~, fence lines included) count in every format;
+    an unclosed fence runs to the end, as Markdown renders it. Indented
+    blocks (4 spaces or a tab after a blank line) count only in Markdown,
+    where that indentation means code; in plain text it is often just layout.
+    """
+    mask = [False] * len(lines)
+    fence = ""
+    in_indented = False
+    previous_blank = True
+    for i, line in enumerate(lines):
+        if fence:
+            mask[i] = True
+            stripped = line.strip()
+            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+                fence = ""
+            previous_blank = False
+            continue
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            mask[i] = True
+            in_indented = False
+            previous_blank = False
+            continue
+        blank = not line.strip()
+        if markdown:
+            if blank:
+                pass  # a blank line neither starts nor ends an indented block by itself
+            elif _INDENTED.match(line) and (previous_blank or in_indented):
+                in_indented = True
+                mask[i] = True
+            else:
+                in_indented = False
+        previous_blank = blank
+    return mask
+
+
+def split_paragraphs(lines: Sequence[str], skip: Sequence[bool] = ()) -> list[Paragraph]:
+    """Blank-line separated blocks of `lines`; lines marked in `skip` (e.g. code) end a block and are left out."""
+    paragraphs = []
+    start = -1
+    for i, line in enumerate(lines):
+        if (skip and skip[i]) or not line.strip():
+            if start >= 0:
+                paragraphs.append(Paragraph(start + 1, i, tuple(lines[start:i])))
+                start = -1
+        elif start < 0:
+            start = i
+    if start >= 0:
+        paragraphs.append(Paragraph(start + 1, len(lines), tuple(lines[start:])))
+    return paragraphs
+
+
+def ends_with_hyphen_break(text: str) -> bool:
+    """True for a line ending in a word broken with a hyphen: "inter-" (not "--" or " -")."""
+    return len(text) >= 2 and text[-1] == "-" and text[-2].isalpha()
+
+
+def unwrap(lines: Sequence[str]) -> str:
+    """Join hard-wrapped `lines` into one line.
+
+    Lines are stripped and joined with one space. A line that ends in a word
+    broken by a hyphen joins the next without a space; the hyphen is dropped
+    only when the next line starts lower-case ("inter-" + "national"), and kept
+    otherwise ("Belarus-" + "EU"). Soft hyphens at line ends are dropped.
+    """
+    out: list[str] = []
+    soft = hyphen = False  # how the previous piece ended
+    for raw in lines:
+        piece = raw.strip()
+        if not piece:
+            continue
+        if out:
+            if soft or (hyphen and piece[0].islower()):
+                out[-1] = out[-1][:-1]
+            elif not hyphen:
+                out.append(" ")
+        out.append(piece)
+        soft = piece.endswith(_SOFT_HYPHEN)
+        hyphen = ends_with_hyphen_break(piece)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """`text` folded for comparison: Unicode compatibility forms, case, punctuation, whitespace.
+
+    Dashes other than the ASCII hyphen separate words; the hyphen and all
+    other punctuation are dropped, so "e-mail", "e-\\nmail" (unwrapped) and
+    "email" agree. Returns words separated by single spaces.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = _DASHES.sub(" ", text)
+    return " ".join(_NOT_WORD.sub("", text.casefold()).split())
