@@ -21,7 +21,7 @@ import pluggy
 
 from qualitycheck import hookspecs
 from qualitycheck.config import Config
-from qualitycheck.errors import PluginError
+from qualitycheck.errors import PluginError, UserError
 from qualitycheck.model import Formatter, Loader, Rule
 from qualitycheck.paths import display_path
 
@@ -125,6 +125,8 @@ def _call_each(manager: pluggy.PluginManager, hook_name: str, config: Config) ->
         kwargs = {"config": config} if "config" in impl.argnames else {}
         try:
             items = impl.function(**kwargs) or []
+        except UserError:  # e.g. a ConfigError about a rule defined in rules.yaml: already says where
+            raise
         except Exception as exc:  # noqa: BLE001
             raise PluginError(f"plugin {origin}: {hook_name} failed: {type(exc).__name__}: {exc}") from None
         results.extend((origin, item) for item in items)
@@ -137,6 +139,8 @@ def collect_registry(manager: pluggy.PluginManager, config: Config) -> Registry:
     for origin, rule in _call_each(manager, "qualitycheck_register_rules", config):
         if not isinstance(rule, Rule):
             raise PluginError(f"plugin {origin}: qualitycheck_register_rules returned {rule!r}, not a Rule")
+        if origin == BUILTIN_ORIGIN and rule.origin:  # rules built from config say where they came from
+            origin = rule.origin
         if not RULE_NAME.match(rule.name):
             raise PluginError(f"plugin {origin}: rule name {rule.name!r} must be kebab-case, like 'ad-text'")
         if rule.name in registry.rules:

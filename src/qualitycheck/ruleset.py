@@ -98,7 +98,9 @@ def build_ruleset(
 
 def ruleset_digest(active: Sequence[ActiveRule]) -> str:
     """A hash of which rules run with which options, for caches and indexes."""
-    payload = [(a.rule.name, a.rule.origin, str(a.severity), a.options) for a in active]
+    # A rule defined by data (a YAML rule) has a `digest` of its definition on its check callable.
+    payload = [(a.rule.name, a.rule.origin, str(a.severity), a.options, getattr(a.rule.check, "digest", None))
+               for a in active]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 

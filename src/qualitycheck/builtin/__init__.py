@@ -12,4 +12,5 @@ BUILTIN_MODULES = (
     "qualitycheck.builtin.broken_wrap",
     "qualitycheck.builtin.future_url",
     "qualitycheck.builtin.duplicate_paragraph",
+    "qualitycheck.builtin.yaml_rules",
 )
