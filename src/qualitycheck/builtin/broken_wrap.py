@@ -112,6 +112,15 @@ _TERMINAL = frozenset(".!?\u2026")
 
 _STRUCTURAL, _PROSE = 0, 1
 
+# Words a sentence does not end on: a line ending in one was cut mid-sentence.
+_FUNCTION_WORDS = frozenset("""
+a an the of to in on at for with by from into onto upon about after before over under between through during
+against among across along around toward towards without within and or but nor that which who whom whose as
+than if when while where because so is are was were be been being has have had will would could should can
+may might must shall do does did not no its their his her our your my this these those such some any each
+every more most very both all also its than then there per via
+""".split())
+
 
 def _line_kind(line: str, stripped: str) -> int:
     """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
@@ -126,8 +135,8 @@ def _line_kind(line: str, stripped: str) -> int:
 class _Lines:
     """Per-line facts the break decisions need, computed once per document."""
 
-    __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_word", "hyphen", "starts_upper",
-                 "starts_lower")
+    __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_word", "ends_function", "hyphen",
+                 "starts_upper", "starts_lower")
 
     def __init__(self, lines: list[str], markdown: bool) -> None:
         n = len(lines)
@@ -137,6 +146,7 @@ class _Lines:
         self.first_word = [0] * n
         self.ends_terminal = [False] * n
         self.ends_word = [False] * n
+        self.ends_function = [False] * n
         self.hyphen = [False] * n
         self.starts_upper = [False] * n
         self.starts_lower = [False] * n
@@ -171,6 +181,14 @@ class _Lines:
             self.ends_terminal[i] = tail[-1] in _TERMINAL
             last = content[-1]
             self.ends_word[i] = last.isalnum() or (last in _CLOSERS and not self.ends_terminal[i]) or self.hyphen[i]
+            if last.isalpha():
+                space = content.rfind(" ")
+                self.ends_function[i] = content[space + 1:].lower() in _FUNCTION_WORDS
+
+    def strong(self, i: int) -> bool:
+        """Whether the break after line `i` is plainly mid-sentence: a split word, a line ending in a word
+        like "the" or "of", or a next line that starts lower-case."""
+        return self.hyphen[i] or self.ends_function[i] or self.starts_lower[i + 1]
 
 
 def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional[int], int]:
@@ -214,33 +232,45 @@ def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width:
         return
     kind = facts.kind
     n = len(lines)
+    wraps = [kind[i] == _PROSE and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width) for i in range(n - 1)]
+    # A file wrapped as a whole (a PDF or e-mail extraction): many wrap breaks that mostly read on mid-sentence,
+    # and hardly any prose line far beyond the width. There a lone two-line paragraph is enough evidence.
+    strong = sum(1 for i in range(n - 1) if wraps[i] and facts.strong(i))
+    total = sum(wraps)
+    overlong = sum(1 for i in range(n) if kind[i] == _PROSE and facts.length[i] > width * 1.3)
+    whole_file = support >= 4 and strong * 5 >= total * 3 and overlong * 3 <= support
     i = 0
     while i < n - 1:
-        if not (kind[i] == _PROSE and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width)):
+        if not wraps[i]:
             i += 1
             continue
         start = i
-        while i < n - 1 and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width):
+        while i < n - 1 and wraps[i]:
             i += 1
         # breaks start..i-1 are wraps: lines start..i
-        if _looks_wrapped(facts, start, i, support):
+        if _looks_wrapped(facts, start, i, width, support, whole_file):
             yield start + 1, i + 1, width
-    return
 
 
-def _looks_wrapped(facts: _Lines, first: int, last: int, support: int) -> bool:
-    """Whether lines `first`..`last` (0-based) read as a wrapped paragraph rather than verse or one sentence per line."""
+def _looks_wrapped(facts: _Lines, first: int, last: int, width: int, support: int, whole_file: bool) -> bool:
+    """Whether lines `first`..`last` (0-based) read as a wrapped paragraph, not verse or one sentence per line."""
     breaks = range(first, last)
     count = last - first
+    strong = sum(1 for j in breaks if facts.strong(j))
+    if not whole_file and (strong * 2 < count + (count == 1) or not facts.ends_terminal[last]):
+        # verse, lyrics, captions: lines that start capitalised, end at phrase boundaries, and a stanza
+        # that does not end like a sentence
+        return False
+    if count == 1:  # a two-line paragraph: the break must be mid-sentence and the width confirmed elsewhere
+        tight = facts.length[first] >= width - max(3, round(width * 0.08))
+        return support >= 3 and not facts.ends_terminal[first] and (facts.ends_word[first] or tight)
     word_ends = sum(1 for j in breaks if facts.ends_word[j])
     if word_ends * 2 < count:
-        return False
-    if count == 1:
-        return support >= 3 and (facts.ends_word[first] and not facts.ends_terminal[first])
+        return False  # one clause per line (semantic line breaks)
     capitals = sum(1 for j in breaks if facts.starts_upper[j + 1])
     hyphens = sum(1 for j in breaks if facts.hyphen[j])
-    if count >= 3 and capitals * 4 >= count * 3 and not hyphens:
-        return False
+    if not whole_file and count >= 2 and capitals * 4 >= count * 3 and not hyphens:
+        return False  # verse: every line starts with a capital
     return True
 
 
