@@ -145,6 +145,9 @@ def collect_registry(manager: pluggy.PluginManager, config: Config) -> Registry:
             raise PluginError(f"plugin {origin}: rule name {rule.name!r} must be kebab-case, like 'ad-text'")
         if rule.name in registry.rules:
             other = registry.rules[rule.name].origin
+            if "kind" in getattr(config.rules.get(rule.name), "definition", {}):  # defined in rules.yaml
+                raise PluginError(f"{config.where_key(('rules', rule.name))}: rule {rule.name!r} is already "
+                                  f"registered by {other}; give the rule defined here another name")
             raise PluginError(f"plugin {origin}: rule {rule.name!r} is already registered by {other}")
         code = rule.code.upper()
         if code in registry.codes:

@@ -45,8 +45,13 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
     try:
         compiled = regex.compile(pattern, flags)
     except regex.error as exc:
-        message = str(exc).split(" at position ")[0]
-        raise PatternProblem(f"not a valid regular expression: {message}", exc.pos or 0) from None
+        message, position = exc.msg, exc.pos or 0
+        try:  # Python's own message points at the cause (the open bracket, not the end)
+            _sre_parse.parse(pattern, flags)
+        except Exception as python_error:  # noqa: BLE001
+            if getattr(python_error, "pos", None) is not None:
+                message, position = python_error.msg, python_error.pos
+        raise PatternProblem(f"not a valid regular expression: {message}", position) from None
     problem = pattern_problem(pattern, ignore_case)
     if problem is not None:
         raise problem

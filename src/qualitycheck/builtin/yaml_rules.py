@@ -92,6 +92,8 @@ def _build_rule(config: Config, origin: str, name: str, definition: dict, code: 
         raise ConfigError(f"{config.where_key(('rules', name))}: rule name {name!r} must be kebab-case "
                           f"(lower-case words joined by '-'), like 'newsletter-signup'")
     kind = definition["kind"]
+    if kind in ("line-count", "length"):
+        _check_limits(config, name, kind, definition)
     message = definition.get("message", DEFAULT_MESSAGES[kind])
     _check_template(config, name, kind, message)
     check = YamlRuleCheck(name, definition, _pattern_places(config, name, definition))
@@ -119,6 +121,14 @@ GENERIC_SUMMARIES = {
     "line-count": "Articles with too few or too many lines",
     "length": "Text that is too short or too long",
 }
+
+
+def _check_limits(config: Config, name: str, kind: str, definition: Mapping[str, Any]) -> None:
+    low, high = definition.get("min"), definition.get("max")
+    if low is None and high is None:
+        raise ConfigError(f"{config.where(('rules', name))}: a {kind} rule needs `min`, `max` or both")
+    if low is not None and high is not None and low > high:
+        raise ConfigError(f"{config.where(('rules', name, 'min'))}: min ({low}) is larger than max ({high})")
 
 
 def _default_summary(kind: str, message: str) -> str:
