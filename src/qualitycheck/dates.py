@@ -214,14 +214,19 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
-def describe_gap(earlier: dt.date, later: dt.date) -> str:
-    """How long after `earlier` `later` is, in the units an editor would say: "3 years 6 months"."""
-    months = months_between(earlier, later)
+def describe_months(months: int) -> str:
+    """A count of months as an editor would say it: "1 month", "1 year", "3 years 6 months"."""
     if months >= 12:
         years, rest = divmod(months, 12)
         return _plural(years, "year") + (f" {_plural(rest, 'month')}" if rest else "")
-    if months >= 2:
-        return _plural(months, "month")
+    return _plural(months, "month")
+
+
+def describe_gap(earlier: dt.date, later: dt.date) -> str:
+    """How long after `earlier` `later` is, in the units an editor would say: "3 years 6 months"."""
+    months = months_between(earlier, later)
+    if months >= 1:
+        return describe_months(months)
     days = (later - earlier).days
     if days >= 14:
         return _plural(days // 7, "week")

@@ -13,7 +13,8 @@ import re
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from qualitycheck import hookimpl
-from qualitycheck.dates import UrlDate, describe_gap, find_dateline, parse_date, url_path_date
+from qualitycheck.dates import (UrlDate, describe_gap, describe_months, find_dateline, months_between, parse_date,
+                                url_path_date)
 from qualitycheck.model import Document, Issue, Rule, RuleContext, Severity
 from qualitycheck.urls import find_urls
 
@@ -178,7 +179,7 @@ def check_future_url(document: Document, context: RuleContext) -> Iterator[Issue
             if notes[line - 1]:
                 continue
         if url_date.month_only:
-            gap = describe_gap(published.replace(day=1), url_date.date)
+            gap = describe_months(months_between(published.replace(day=1), url_date.date))
         else:
             gap = describe_gap(published, url_date.date)
         message = (f"URL dated {url_date} is {gap} later than the article's publication date "
