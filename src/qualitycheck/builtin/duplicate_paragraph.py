@@ -45,8 +45,8 @@ The third paragraph is reported as `paragraph repeats the one on line 1
 (12 words); remove the copy`.
 
 ## Options
-- `min-words` (integer, default 8): paragraphs with fewer words are not compared.
-- `min-chars` (integer, default 40): paragraphs with fewer characters (after
+- `min-words` (integer, default 10): paragraphs with fewer words are not compared.
+- `min-chars` (integer, default 60): paragraphs with fewer characters (after
   normalizing) are not compared.
 """
 
@@ -54,9 +54,9 @@ OPTIONS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "min-words": {"type": "integer", "minimum": 1, "default": 8,
+        "min-words": {"type": "integer", "minimum": 1, "default": 10,
                       "description": "Shortest paragraph, in words, that is compared."},
-        "min-chars": {"type": "integer", "minimum": 1, "default": 40,
+        "min-chars": {"type": "integer", "minimum": 1, "default": 60,
                       "description": "Shortest paragraph, in characters after normalizing, that is compared."},
     },
 }
@@ -77,8 +77,8 @@ def _line_per_paragraph(lines: tuple[str, ...]) -> bool:
 
 def check_duplicate_paragraph(document: Document, context: RuleContext) -> Iterator[Issue]:
     """One issue per paragraph that repeats an earlier one."""
-    min_words = context.options.get("min-words", 8)
-    min_chars = context.options.get("min-chars", 40)
+    min_words = context.options.get("min-words", 10)
+    min_chars = context.options.get("min-chars", 60)
     lines = document.lines
     seen: dict[str, int] = {}  # normalized paragraph -> its first text line
     offset = document.first_line - 1
