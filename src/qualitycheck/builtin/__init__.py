@@ -9,6 +9,8 @@ BUILTIN_MODULES = (
     "qualitycheck.builtin.loaders",
     "qualitycheck.builtin.formatters",
     "qualitycheck.builtin.input_rules",
+    "qualitycheck.builtin.ad_text",
+    "qualitycheck.builtin.related_article",
     "qualitycheck.builtin.broken_wrap",
     "qualitycheck.builtin.future_url",
     "qualitycheck.builtin.duplicate_paragraph",

@@ -1,0 +1,132 @@
+"""Find many phrases in a text in one pass, case- and whitespace-tolerantly.
+
+A `PhraseMatcher` holds an Aho-Corasick automaton (pyahocorasick) of
+normalized phrases. `find(text)` lower-cases the text, turns every line break into a space
+and every run of spaces into one (a blank line stays two spaces, so no
+phrase matches across paragraphs), runs the automaton once, keeps whole-word
+matches only, and maps every match back to offsets of the original text.
+
+The automaton is built once per matcher, on first use; build matchers
+lazily (e.g. behind `functools.lru_cache`) so that importing a rule costs
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any, Iterable, Iterator, NamedTuple
+
+# A run of horizontal whitespace inside a line: the only thing a same-length translation cannot normalize.
+_HORIZONTAL_RUN = re.compile(r"[^\S\r\n]{2,}")
+
+
+class Match(NamedTuple):
+    """A phrase found at `start`..`end` (end exclusive) of the original text."""
+
+    start: int
+    end: int
+    phrase: str
+    payload: Any
+
+
+def normalize_phrase(phrase: str) -> str:
+    """The form phrases are stored and matched in: lower case, single spaces."""
+    return " ".join(phrase.lower().split())
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters (such as 'İ') grow when lower-cased; keep them as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def normalize_text(text: str) -> tuple[str, list[int], list[int]]:
+    """(normalized text, shift positions, cumulative shifts) for mapping offsets back.
+
+    Every whitespace character becomes a space, so a wrapped phrase matches
+    across its line break while a blank line becomes two spaces, which no
+    phrase contains. Only a text with runs of spaces inside lines is rebuilt
+    (runs become one space); then `shift_at[i]` is an offset of the
+    normalized text from which on original offsets are `normalized + shifts[i]`.
+    """
+    lowered = _lower_same_length(text)
+    if "  " not in lowered and "\t" not in lowered and "\xa0" not in lowered:
+        return lowered.translate(_SINGLE_WS), [], []
+    pieces: list[str] = []
+    shift_at: list[int] = []
+    shifts: list[int] = []
+    last = 0
+    out_len = 0
+    total = 0
+    for m in _HORIZONTAL_RUN.finditer(lowered):
+        start, end = m.span()
+        pieces.append(lowered[last:start])
+        pieces.append(" ")
+        out_len += start - last + 1
+        last = end
+        total += end - start - 1
+        shift_at.append(out_len)
+        shifts.append(total)
+    pieces.append(lowered[last:])
+    return "".join(pieces).translate(_SINGLE_WS), shift_at, shifts
+
+
+# Same-length case: every odd whitespace character was a single one.
+_SINGLE_WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+                                       "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
+
+
+def _original(offset: int, shift_at: list[int], shifts: list[int]) -> int:
+    if not shift_at:
+        return offset
+    i = bisect_right(shift_at, offset)
+    return offset + (shifts[i - 1] if i else 0)
+
+
+class PhraseMatcher:
+    """Many phrases, one pass. Payloads travel with each phrase (several per phrase are kept)."""
+
+    def __init__(self, entries: Iterable[tuple[str, Any]]) -> None:
+        table: dict[str, list[Any]] = {}
+        for phrase, payload in entries:
+            key = normalize_phrase(phrase)
+            if key:
+                table.setdefault(key, []).append(payload)
+        self._table = table
+        self._automaton = None
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def _build(self):
+        import ahocorasick  # a C extension: imported when the first text is searched
+
+        automaton = ahocorasick.Automaton()
+        for key, payloads in self._table.items():
+            automaton.add_word(key, (key, tuple(payloads)))
+        if len(automaton):
+            automaton.make_automaton()
+        self._automaton = automaton
+        return automaton
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Every whole-word occurrence of every phrase, overlapping ones included, in text order of ends."""
+        automaton = self._automaton if self._automaton is not None else self._build()
+        if not len(automaton) or not text:
+            return
+        normalized, shift_at, shifts = normalize_text(text)
+        size = len(normalized)
+        for last, (key, payloads) in automaton.iter(normalized):
+            start = last - len(key) + 1
+            end = last + 1
+            if key[0].isalnum() and start > 0 and normalized[start - 1].isalnum():
+                continue
+            if key[-1].isalnum() and end < size and normalized[end].isalnum():
+                continue
+            original_start = _original(start, shift_at, shifts)
+            original_end = _original(last, shift_at, shifts) + 1
+            for payload in payloads:
+                yield Match(original_start, original_end, key, payload)

@@ -1,0 +1,223 @@
+"""Recognize the lines a related-articles widget leaves in a body.
+
+Two kinds of line: a promo line ("Related article: <title>", "READ MORE:
+<title>", "→ See also <title>", a label alone followed by a list of links)
+and a bare-URL line (nothing on the line but a URL, maybe behind a bullet).
+The related-article rule reports them; the ad-text rule leaves them to it.
+
+A promo needs its label at the start of the line and then a separator
+(":", "|", a dash) or a title that starts with a capital, a quote or a link.
+"Read more about the plan in our explainer." is prose: after the label
+comes a lower-case word.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Optional
+
+from qualitycheck.urls import find_links
+
+# Bullets, arrows and emphasis that may stand before a label.
+_MARKERS = r"(?:[-*+•·▪▫◦‣⁃►▶▸▹➤➔➜➝➞→⇒»›>=~]+|\d{1,2}[.)])?"
+_LABELS = (
+    r"related(?:\s+(?:articles?|stor(?:y|ies)|coverage|content|reading|news|posts?|links?|topics?|video))?"
+    r"|read\s+(?:also|more|next|this|too)"
+    r"|also\s+read|also\s+see|see\s+also|see\s+more"
+    r"|more\s+(?:on\s+(?:this|that)(?:\s+(?:story|topic|subject))?|on\s+the\s+topic|from\s+(?:us|our\s+site)"
+    r"|to\s+read|stories|news)"
+    r"|recommended(?:\s+(?:reading|stories|for\s+you|articles?))?"
+    r"|(?:you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in))"
+    r"|further\s+reading|don['’]?t\s+miss|must\s+read|what\s+to\s+read\s+next|editor['’]?s\s+picks?"
+    r"|top\s+stories|latest(?:\s+news)?|trending(?:\s+now)?|popular(?:\s+now)?|most\s+read|watch|listen"
+)
+_PROMO = re.compile(
+    rf"^\s*{_MARKERS}\s*(?:\*\*|__|\*|_)?\s*(?P<label>{_LABELS})\s*(?:\*\*|__|\*|_)?\s*"
+    r"(?P<sep>[:|\-–—>»›]+\s*(?:\*\*|__|\*|_)?)?\s*(?P<title>.*?)\s*$",
+    re.IGNORECASE,
+)
+# Labels that read as prose when no separator follows ("Watch the video", "Latest figures show ...").
+_NEEDS_SEPARATOR = re.compile(r"^(?:watch|listen|latest|trending|popular|top|more|read\s+(?:this|too)|see\s+more)",
+                              re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪◦‣⁃►▶▸➤→⇒»›]+|\d{1,3}[.)])?\s*")
+
+
+class Promo(NamedTuple):
+    """A promo line: its label as written, the promoted title (may be empty) and a URL on the line, if any."""
+
+    label: str
+    title: str
+    url: Optional[str]
+
+
+def match_promo(line: str) -> Optional[Promo]:
+    """The promo on `line`, or None when the line is not a promo (prose, a heading, anything else)."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 300:
+        return None
+    m = _PROMO.match(stripped)
+    if m is None:
+        return None
+    label = " ".join(m.group("label").split())
+    title = m.group("title").strip().strip("*_").strip()
+    separator = m.group("sep")
+    url = None
+    links = list(find_links(title))
+    if links:
+        first = links[0]
+        url = first.url
+        if first.kind == "markdown" and first.label:
+            title = first.label.strip()
+        else:
+            title = (title[: first.link_start] + title[first.link_end:]).strip(" -–—|:")
+    if not separator:
+        if not title and not url:
+            return None  # a bare "Read more" is a button, not a promo
+        if _NEEDS_SEPARATOR.match(label):
+            return None
+        head = title[:1]
+        if not url and not (head.isupper() or head.isdigit() or head in "\"'“‘«["):
+            return None  # "Read more about the plan in our report." is a sentence
+    elif title and not url and title[-1:] == "." and len(title.split()) > 16:
+        return None  # a long sentence after a colon is prose ("More on this: the council said ...")
+    return Promo(label, title.strip(" \"'“”‘’«»"), url)
+
+
+def label_only(line: str) -> bool:
+    """True for a promo label with a separator and nothing after it ("Related articles:"), a list header."""
+    m = _PROMO.match(line.strip())
+    return bool(m and m.group("sep") and not m.group("title").strip().strip("*_").strip())
+
+
+def bare_url(line: str) -> Optional[str]:
+    """The URL when a line holds nothing but one URL (behind a bullet, in <angle> brackets or a bare link)."""
+    stripped = line.strip()
+    if not stripped or ("://" not in stripped and "www." not in stripped.lower()):
+        return None
+    links = list(find_links(stripped))
+    if len(links) != 1:
+        return None
+    link = links[0]
+    if stripped[link.link_start:link.link_start + 1] == "!":
+        return None  # a Markdown image
+    rest = (stripped[: link.link_start] + stripped[link.link_end:])
+    rest = _BULLET.sub("", rest).strip(" \t.,;:")
+    if rest:
+        return None
+    return link.url
+
+
+class Entry(NamedTuple):
+    """One promoted article or URL inside a widget: its line (1-based), title and URL (either may be empty)."""
+
+    line: int
+    title: str
+    url: Optional[str]
+
+
+class Widget(NamedTuple):
+    """Lines a related-articles widget left: a promo line, a block of bare URLs, or a label with its list."""
+
+    kind: str  # "promo", "urls" or "list"
+    first: int  # 1-based lines of Document.text, inclusive
+    last: int
+    label: str
+    entries: tuple[Entry, ...]
+
+
+_LIST_ENTRY_WORDS = 16
+_CODE_FENCE = ("```", "~~~")
+
+
+def _list_entry(line: str, number: int) -> Optional[Entry]:
+    stripped = line.strip()
+    links = list(find_links(stripped))
+    url = links[0].url if links else None
+    title = stripped
+    if links:
+        link = links[0]
+        title = link.label if link.kind == "markdown" and link.label else stripped[: link.link_start] + stripped[link.link_end:]
+    title = _BULLET.sub("", title).strip(" \t-–—|:\"'“”")
+    bulleted = _BULLET.match(stripped).end() > 0
+    if not url and not bulleted:
+        return None
+    if len(title.split()) > _LIST_ENTRY_WORDS or (not url and title.endswith(".")):
+        return None
+    return Entry(number, title, url)
+
+
+def find_widgets(lines: list[str]) -> list[Widget]:
+    """Every promo line, labelled list and block of bare URLs in `lines`, in order.
+
+    Bare URLs introduced by a line ending in a colon ("Sources:") are a
+    citation list, not debris; code blocks are skipped.
+    """
+    widgets: list[Widget] = []
+    total = len(lines)
+    in_code = False
+    previous = ""  # the last non-blank line before the current one
+    i = 0
+    while i < total:
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        if stripped.startswith(_CODE_FENCE):
+            in_code = not in_code
+        if in_code or stripped.startswith(_CODE_FENCE):
+            previous = stripped
+            i += 1
+            continue
+        promo = match_promo(line)
+        if promo is not None:
+            widgets.append(Widget("promo", i + 1, i + 1, promo.label, (Entry(i + 1, promo.title, promo.url),)))
+            previous = stripped
+            i += 1
+            continue
+        if label_only(line):
+            entries = []
+            j = i + 1
+            while j < total and lines[j].strip():
+                entry = _list_entry(lines[j], j + 1)
+                if entry is None:
+                    break
+                entries.append(entry)
+                j += 1
+            if entries:
+                label = _PROMO.match(stripped).group("label")
+                widgets.append(Widget("list", i + 1, j, " ".join(label.split()), tuple(entries)))
+                previous = lines[j - 1].strip()
+                i = j
+                continue
+        url = bare_url(line)
+        if url is not None:
+            entries = [Entry(i + 1, "", url)]
+            j = i + 1
+            while j < total:
+                if not lines[j].strip():
+                    if j + 1 < total and lines[j + 1].strip() and bare_url(lines[j + 1]) is not None:
+                        j += 1  # one blank line between URLs keeps the block together
+                        continue
+                    break
+                next_url = bare_url(lines[j])
+                if next_url is None:
+                    break
+                entries.append(Entry(j + 1, "", next_url))
+                j += 1
+            if not previous.endswith(":"):
+                widgets.append(Widget("urls", i + 1, entries[-1].line, "", tuple(entries)))
+            previous = lines[entries[-1].line - 1].strip()
+            i = entries[-1].line
+            continue
+        previous = stripped
+        i += 1
+    return widgets
+
+
+def widget_lines(lines: list[str]) -> set[int]:
+    """1-based numbers of the lines that belong to widgets (for rules that leave them to related-article)."""
+    claimed: set[int] = set()
+    for widget in find_widgets(lines):
+        claimed.update(range(widget.first, widget.last + 1))
+    return claimed
