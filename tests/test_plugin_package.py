@@ -1,0 +1,97 @@
+"""The example plugin package, built and installed into a fresh virtual environment.
+
+The venv gets no copy of qualitycheck: a `.pth` file makes this test run's
+environment (qualitycheck from the checkout, its dependencies, pytest,
+setuptools) visible in it, and pip installs the example package for real
+(its wheel built by setuptools, its entry point written to dist-info). Then
+qualitycheck in that venv must find the rules through the entry point, and
+the package's own tests, which use `qualitycheck.testing`, must pass there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import site
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+import qualitycheck
+from qualitycheck.cli import main
+
+PACKAGE = Path(__file__).resolve().parents[1] / "examples" / "plugin-package"
+
+
+def _clean_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV"))}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _run(args, cwd):
+    result = subprocess.run(args, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(venv python, the copied package folder) with the package installed from its copy."""
+    root = tmp_path_factory.mktemp("plugin-package")
+    package = root / "qualitycheck-newsroom"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    env_dir = root / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    checkout_src = Path(qualitycheck.__file__).resolve().parents[1]
+    parents = [p for p in [*site.getsitepackages(), site.getusersitepackages()] if Path(p).is_dir()]
+    lines = [str(checkout_src)] + [f"import site; site.addsitedir({p!r})" for p in parents]
+    (purelib / "_qualitycheck_test_parent.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _run([python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "--quiet",
+          str(package)], cwd=root)
+    return python, package
+
+
+def test_the_installed_package_is_found_through_its_entry_point(installed, tmp_path):
+    python, _ = installed
+    listed = json.loads(_run([python, "-m", "qualitycheck", "rules", "--format", "json"], cwd=tmp_path))
+    ours = {r["name"]: (r["code"], r["scope"], r["origin"]) for r in listed if r["origin"] == "qualitycheck-newsroom"}
+    assert ours == {"embed-leftover": ("NR001", "document", "qualitycheck-newsroom"),
+                    "shared-url": ("NR101", "corpus", "qualitycheck-newsroom")}
+    docs = _run([python, "-m", "qualitycheck", "rules", "embed-leftover"], cwd=tmp_path)
+    assert docs.startswith("# embed-leftover (NR001)\n")
+    assert "- `extra-lines` = []: More placeholder lines to flag." in docs
+
+
+def test_the_installed_rules_run_in_a_check(installed, tmp_path):
+    python, _ = installed
+    (tmp_path / "a.md").write_text("---\ntitle: Tram line\nurl: https://news.example/tram\n---\n"
+                                   "The tram line opens in May.\n[Embedded content]\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: Tram line\nurl: https://news.example/tram/\n---\n"
+                                   "The tram line opens in May.\n", encoding="utf-8")
+    result = subprocess.run([python, "-m", "qualitycheck", "check", "--no-cache", "--format", "json",
+                             "--select", "embed-leftover,shared-url"],
+                            cwd=tmp_path, env=_clean_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert [(f["rule"], f["path"], f["line"]) for f in report["findings"]] == [
+        ("embed-leftover", "a.md", 6), ("shared-url", "b.md", 3)]
+
+
+def test_the_package_tests_pass_in_the_venv(installed):
+    python, package = installed
+    output = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=package)
+    assert "10 passed" in output
+
+
+def test_without_the_package_its_rules_are_unknown(capsys):
+    assert main(["rules", "embed-leftover"]) == 2
+    assert capsys.readouterr().err == "error: unknown rule 'embed-leftover'\n"
