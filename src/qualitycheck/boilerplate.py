@@ -38,6 +38,7 @@ _TEXT_KEEP = 300  # characters of a non-story line kept for messages and excerpt
 _W_YOU, _W_WE, _W_IMP, _W_URGE = 1.0, 0.75, 1.5, 0.5
 _W_SITE_STRONG, _W_SITE_WEAK, _W_PRICE, _W_PHRASE, _W_PATTERN = 1.5, 0.75, 1.0, 3.0, 3.0
 _SHORT_BLOCK, _LONG_BLOCK, _LONG_DENSITY, _LONG_WEAK = 3.0, 4.0, 0.08, 2.5
+_W_BOTH = 1.0
 
 _PRICE = re.compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
 _LABEL_STRIP = re.compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
@@ -45,9 +46,9 @@ _SENTENCE_LEAD = " \t*_\"'“‘«([-–—•·►▶▸➤→⇒»›>#"
 
 
 class LineInfo(NamedTuple):
-    """What ad-text keeps of one non-blank line."""
+    """What ad-text keeps of one unit: a non-blank line, or the lines of one hard-wrapped sentence run."""
 
-    number: int  # 1-based line of Document.text
+    number: int  # first 1-based line of Document.text
     kind: str  # B, W, N, G or X
     score: float
     short: bool
@@ -56,8 +57,9 @@ class LineInfo(NamedTuple):
     categories: tuple[tuple[str, float], ...]
     evidence: tuple[tuple[str, str], ...]
     hash: int
-    length: int
-    text: str  # kept for non-story lines only
+    length: int  # characters of the last line
+    text: str  # kept for non-story units only
+    last: int  # last 1-based line
 
 
 class _Lists(NamedTuple):
@@ -117,17 +119,38 @@ def compiled_lists(options: Mapping[str, Any]) -> _Lists:
 
 
 class _Tally:
-    __slots__ = ("you", "we", "imp", "report", "urge", "strong", "weak", "phrases", "quoted", "categories",
-                 "evidence")
+    """Cue counts of a line. Site words and calls to action count once per distinct word, so
+    that verse or a story repeating "share" is not taken for a row of share buttons."""
+
+    __slots__ = ("you", "we", "report", "urge", "phrases", "quoted", "categories", "evidence", "site", "actions")
 
     def __init__(self) -> None:
-        self.you = self.we = self.imp = self.report = self.urge = self.strong = self.weak = 0
-        self.phrases = self.quoted = 0
+        self.you = self.we = self.report = self.urge = self.phrases = self.quoted = 0
         self.categories: dict[str, float] = {}
         self.evidence: list[tuple[str, str]] = []
+        self.site: dict[str, tuple[str, bool]] = {}  # word -> (category, strong)
+        self.actions: set[str] = set()
 
     def add_category(self, category: str, weight: float) -> None:
         self.categories[category] = self.categories.get(category, 0.0) + weight
+
+    @property
+    def imp(self) -> int:
+        return len(self.actions)
+
+    @property
+    def strong(self) -> int:
+        return sum(1 for _, strong in self.site.values() if strong)
+
+    @property
+    def weak(self) -> int:
+        return sum(1 for _, strong in self.site.values() if not strong)
+
+    def site_categories(self) -> dict[str, float]:
+        weights = dict(self.categories)
+        for category, strong in self.site.values():
+            weights[category] = weights.get(category, 0.0) + (_W_SITE_STRONG if strong else _W_SITE_WEAK)
+        return weights
 
 
 def line_hash(line: str) -> int:
@@ -144,10 +167,26 @@ def _in_quotes(line: str, position: int) -> bool:
 
 
 def _sentence_start(text: str, start: int, line_start: int) -> bool:
+    """True when the word at `start` begins a sentence (a line start counts unless a sentence wraps into it)."""
     i = start - 1
     while i >= line_start and text[i] in _SENTENCE_LEAD:
         i -= 1
-    return i < line_start or text[i] in ".!?:;…"
+    if i >= line_start:
+        return text[i] in ".!?:;…"
+    j = line_start - 1
+    while j >= 0 and text[j] in " \t\r":
+        j -= 1
+    if j < 0 or text[j] != "\n":
+        return True
+    k = j - 1
+    while k >= 0 and text[k] in " \t\r":
+        k -= 1
+    if k < 0 or text[k] == "\n":
+        return True  # the previous line is blank
+    previous_start = text.rfind("\n", 0, k) + 1
+    if text[k] in ",;–—-":
+        return False  # verse or a wrapped sentence goes on
+    return not (text[k].isalnum() and k - previous_start >= 40)
 
 
 def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -> dict[int, _Tally]:
@@ -177,17 +216,13 @@ def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -
         elif kind == "imp":
             word = match.phrase
             if word == "please" or _sentence_start(text, match.start, starts[number - 1]):
-                tally.imp += 1
-                tally.evidence.append(("imp", text[match.start:match.end]))
+                if word not in tally.actions:
+                    tally.actions.add(word)
+                    tally.evidence.append(("imp", text[match.start:match.end]))
         elif kind == "urge":
             tally.urge += 1
         elif kind == "site":
-            _, category, strong = payload
-            if strong:
-                tally.strong += 1
-            else:
-                tally.weak += 1
-            tally.add_category(category, _W_SITE_STRONG if strong else _W_SITE_WEAK)
+            tally.site.setdefault(match.phrase, (payload[1], payload[2]))
         else:  # phrase
             tally.phrases += 1
             tally.add_category(payload[1], _W_PHRASE)
@@ -195,61 +230,116 @@ def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -
     return tallies
 
 
+_TERMINAL = tuple('.!?"”’»)…')
+_CONTINUING = tuple(",;:-–—(/&")
+_WRAP_LENGTH = 50
+
+
+def _continues(previous: str, following: str) -> bool:
+    """True when `following` carries on the sentence of `previous` (a hard-wrapped line)."""
+    if previous.endswith(_TERMINAL):
+        return False
+    head = following[:1]
+    if head in "-*+•·▪◦‣⁃►▶▸➤→#>|":
+        return False
+    return head.islower() or previous.endswith(_CONTINUING) or len(previous) >= _WRAP_LENGTH
+
+
 def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapping[str, Any]) -> Iterator[LineInfo]:
-    """A `LineInfo` for every non-blank line of `text`."""
+    """A `LineInfo` for every unit of `text`: a non-blank line, or a run of lines wrapped mid-sentence."""
     lists = compiled_lists(options)
     tallies = _tally_hits(text, starts, lines, lists)
     widgets = widget_lines(lines)
     in_code = False
+    unit: list[int] = []  # line numbers of the unit being built
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if not stripped:
-            continue
+        separator = False
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
+            separator = True
+        elif in_code or stripped.startswith("|") or number in widgets:
+            separator = True
+        if unit and (separator or not stripped or not _continues(lines[unit[-1] - 1].strip(), stripped)):
+            yield _classify(unit, lines, tallies, lists)
+            unit = []
+        if separator:
             yield _info(number, SEPARATOR, line)
-            continue
-        if in_code or stripped.startswith("|") or number in widgets:
-            yield _info(number, SEPARATOR, line)
-            continue
-        yield _classify(number, line, stripped, tallies.get(number), lists)
+        elif stripped:
+            unit.append(number)
+    if unit:
+        yield _classify(unit, lines, tallies, lists)
 
 
 def _info(number: int, kind: str, line: str, score: float = 0.0, short: bool = True, site_voice: bool = False,
-          reported: bool = False, categories: tuple = (), evidence: tuple = ()) -> LineInfo:
-    keep = "" if kind in (GOOD, SEPARATOR) else line.strip()[:_TEXT_KEEP]
-    return LineInfo(number, kind, score, short, site_voice, reported, categories, evidence, line_hash(line),
-                    len(line), keep)
+          reported: bool = False, categories: tuple = (), evidence: tuple = (), last: int = 0,
+          joined: str = "") -> LineInfo:
+    joined = joined or line
+    keep = "" if kind in (GOOD, SEPARATOR) else joined.strip()[:_TEXT_KEEP]
+    return LineInfo(number, kind, score, short, site_voice, reported, categories, evidence, line_hash(joined),
+                    len(line), keep, last or number)
 
 
-def _classify(number: int, line: str, stripped: str, tally: Optional[_Tally], lists: _Lists) -> LineInfo:
+def _merged(numbers: list[int], tallies: dict[int, _Tally]) -> Optional[_Tally]:
+    found = [tallies[n] for n in numbers if n in tallies]
+    if len(found) <= 1:
+        return found[0] if found else None
+    merged = _Tally()
+    for tally in found:
+        for name in ("you", "we", "report", "urge", "phrases", "quoted"):
+            setattr(merged, name, getattr(merged, name) + getattr(tally, name))
+        for category, weight in tally.categories.items():
+            merged.add_category(category, weight)
+        merged.evidence.extend(e for e in tally.evidence if e[0] != "imp" or e[1].lower() not in merged.actions)
+        merged.actions.update(tally.actions)
+        for word, value in tally.site.items():
+            merged.site.setdefault(word, value)
+    return merged
+
+
+def _visible(line: str) -> str:
+    """A line as a reader sees it: Markdown links shown as their label."""
+    return _MARKDOWN_LINK.sub(lambda m: m.group(1), line) if "](" in line else line
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], lists: _Lists) -> LineInfo:
+    first, last = numbers[0], numbers[-1]
+    last_line = lines[last - 1]
+    stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
+    tally = _merged(numbers, tallies)
     word_count = len(stripped.split())
     short = word_count <= SHORT_WORDS
     label_key = " ".join(_LABEL_STRIP.sub("", stripped.lower()).split()) if word_count <= 5 else ""
     label_category = lists.labels.get(label_key) if label_key else None
+
+    def info(kind: str, score: float = 0.0, **extra: Any) -> LineInfo:
+        return _info(first, kind, last_line, score, short=short, last=last, joined=stripped, **extra)
+
     if tally is None:
         if label_category:
-            return _info(number, BLOCK, line, _W_PHRASE, True, False, False, ((label_category, 1.0),),
-                         (("label", stripped),))
+            return info(BLOCK, _W_PHRASE, categories=((label_category, 1.0),), evidence=(("label", stripped),))
         if not short:
-            return _info(number, GOOD, line, short=False)
+            return info(GOOD)
         tally = _Tally()
     if tally.report and word_count >= 5:
-        return _info(number, GOOD, line, short=short, reported=True)
+        return info(GOOD, reported=True)
     evidence = list(tally.evidence)
     pattern_hits = 0
     price = False
     if short or tally.you or tally.we or tally.imp or tally.strong:
-        normalized = " ".join(stripped.lower().split())
+        normalized = stripped.lower()
         if lists.patterns is not None:
             for m in lists.patterns.finditer(normalized):
                 pattern_hits += 1
                 tally.add_category(lists.pattern_categories[m.lastgroup], _W_PATTERN)
                 evidence.append(("pattern", m.group().strip()))
-        for m in _PRICE.finditer(stripped):
+        m = _PRICE.search(stripped)
+        if m:
             price = True
             evidence.append(("price", m.group().strip()))
-            break
     if label_category:
         tally.add_category(label_category, 1.0)
         evidence.append(("label", stripped))
@@ -259,6 +349,10 @@ def _classify(number: int, line: str, stripped: str, tally: Optional[_Tally], li
              + min(tally.strong * _W_SITE_STRONG + tally.weak * _W_SITE_WEAK, 4.5)
              + (_W_PRICE if price and (reader or tally.strong) else 0.0)
              + min(tally.phrases, 2) * _W_PHRASE + min(pattern_hits, 2) * _W_PATTERN)
+    if tally.we and (tally.you or tally.imp):
+        score += _W_BOTH  # the publisher speaking to the reader: "help us", "we need you"
+    if tally.imp and tally.urge and word_count <= 6:
+        score += _W_BOTH  # a call to action with a deadline: "Download now", "Join today"
     site_voice = bool(tally.we or tally.strong or tally.phrases or pattern_hits)
     if label_category or (short and (tally.phrases or pattern_hits)):
         kind = BLOCK
@@ -275,5 +369,5 @@ def _classify(number: int, line: str, stripped: str, tally: Optional[_Tally], li
         kind = WEAK
     else:
         kind = GOOD
-    categories = tuple(sorted(tally.categories.items()))
-    return _info(number, kind, line, score, short, site_voice, False, categories, tuple(evidence))
+    categories = tuple(sorted(tally.site_categories().items()))
+    return info(kind, score, site_voice=site_voice, categories=categories, evidence=tuple(evidence))

@@ -18,6 +18,10 @@ from typing import NamedTuple, Optional
 
 from qualitycheck.urls import find_links
 
+
+def _has_url(text: str) -> bool:
+    return "://" in text or "www." in text.lower()
+
 # Bullets, arrows and emphasis that may stand before a label.
 _MARKERS = r"(?:[-*+•·▪▫◦‣⁃►▶▸▹➤➔➜➝➞→⇒»›>=~]+|\d{1,2}[.)])?"
 _LABELS = (
@@ -33,7 +37,7 @@ _LABELS = (
 )
 _PROMO = re.compile(
     rf"^\s*{_MARKERS}\s*(?:\*\*|__|\*|_)?\s*(?P<label>{_LABELS})\s*(?:\*\*|__|\*|_)?\s*"
-    r"(?P<sep>[:|\-–—>»›]+\s*(?:\*\*|__|\*|_)?)?\s*(?P<title>.*?)\s*$",
+    r"(?P<sep>[:|\-–—>»›→⇒➔➜➤►▶▸]+\s*(?:\*\*|__|\*|_)?)?\s*(?P<title>.*?)\s*$",
     re.IGNORECASE,
 )
 # Labels that read as prose when no separator follows ("Watch the video", "Latest figures show ...").
@@ -61,7 +65,13 @@ def match_promo(line: str) -> Optional[Promo]:
     label = " ".join(m.group("label").split())
     title = m.group("title").strip().strip("*_").strip()
     separator = m.group("sep")
+    if not title:
+        return None  # a label alone: a button ("Read more") or the header of a list (see `label_only`)
     url = None
+    if not separator:
+        head = title[:1]
+        if not (head.isupper() or head.isdigit() or head in "\"'“‘«[<" or title.lower().startswith(("http", "www."))):
+            return None  # "Read more about the plan in [our report](...)." is a sentence
     links = list(find_links(title))
     if links:
         first = links[0]
@@ -71,13 +81,8 @@ def match_promo(line: str) -> Optional[Promo]:
         else:
             title = (title[: first.link_start] + title[first.link_end:]).strip(" -–—|:")
     if not separator:
-        if not title and not url:
-            return None  # a bare "Read more" is a button, not a promo
         if _NEEDS_SEPARATOR.match(label):
             return None
-        head = title[:1]
-        if not url and not (head.isupper() or head.isdigit() or head in "\"'“‘«["):
-            return None  # "Read more about the plan in our report." is a sentence
     elif title and not url and title[-1:] == "." and len(title.split()) > 16:
         return None  # a long sentence after a colon is prose ("More on this: the council said ...")
     return Promo(label, title.strip(" \"'“”‘’«»"), url)
@@ -100,6 +105,8 @@ def bare_url(line: str) -> Optional[str]:
     link = links[0]
     if stripped[link.link_start:link.link_start + 1] == "!":
         return None  # a Markdown image
+    if link.kind == "markdown" and link.label and len(link.label.split()) <= 2 and not _has_url(link.label):
+        return None  # a button ("[Donate](...)"), not a link to an article
     rest = (stripped[: link.link_start] + stripped[link.link_end:])
     rest = _BULLET.sub("", rest).strip(" \t.,;:")
     if rest:
@@ -144,6 +151,23 @@ def _list_entry(line: str, number: int) -> Optional[Entry]:
     if len(title.split()) > _LIST_ENTRY_WORDS or (not url and title.endswith(".")):
         return None
     return Entry(number, title, url)
+
+
+def _inside_sentence(lines: list[str], index: int, widgets: list[Widget]) -> bool:
+    """True when the URL line at `index` is part of a wrapped sentence (text runs into it or on from it)."""
+    if index > 0:
+        above = lines[index - 1].strip()
+        claimed = bool(widgets) and widgets[-1].last == index  # the line above is a promo
+        if above and not claimed and not above.endswith(_SENTENCE_END) and bare_url(above) is None:
+            return True
+    if index + 1 < len(lines):
+        below = lines[index + 1].strip()
+        if below[:1].islower() and bare_url(below) is None:
+            return True
+    return False
+
+
+_SENTENCE_END = tuple('.!?"”’)')
 
 
 def find_widgets(lines: list[str]) -> list[Widget]:
@@ -191,6 +215,8 @@ def find_widgets(lines: list[str]) -> list[Widget]:
                 i = j
                 continue
         url = bare_url(line)
+        if url is not None and _inside_sentence(lines, i, widgets):
+            url = None
         if url is not None:
             entries = [Entry(i + 1, "", url)]
             j = i + 1

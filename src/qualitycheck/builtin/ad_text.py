@@ -182,11 +182,6 @@ def _smooth(infos: list[LineInfo], kinds: list[str], start: int, end: int, at_to
     return first, last
 
 
-_KIND_WORDS = {
-    "site buttons": "site buttons",
-}
-
-
 def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int]) -> Issue:
     categories: Counter = Counter()
     phrases: list[str] = []
@@ -206,7 +201,7 @@ def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int])
                 target.append(text)
         reported = reported or info.reported
     category = _category(categories)
-    count = sum(1 for info in lines)
+    count = sum(info.last - info.number + 1 for info in lines)
     reasons = []
     if phrases:
         reasons.append("contains " + _quoted(phrases))
@@ -232,7 +227,7 @@ def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int])
     message = f"{category} left from the web page ({count} {plural}): {'; '.join(reasons[:5])}"
     first, last = lines[0], lines[-1]
     excerpt = _excerpt(lines)
-    return Issue(message=message, line=first.number, column=1, end_line=last.number,
+    return Issue(message=message, line=first.number, column=1, end_line=last.last,
                  end_column=last.length + 1, excerpt=excerpt, document=entry.ref)
 
 
