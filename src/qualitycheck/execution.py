@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -82,6 +83,8 @@ def _check_in_worker(item: WorkItem) -> FileResult:
 
 def _read_bytes(path: Path) -> Optional[bytes]:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # opening a FIFO blocks forever; check_file reports special files
         return path.read_bytes()
     except OSError:
         return None  # unreadable files are not cached: check_file reports them every time
