@@ -39,6 +39,7 @@ _W_YOU, _W_WE, _W_IMP, _W_URGE = 1.0, 0.75, 1.5, 0.5
 _W_SITE_STRONG, _W_SITE_WEAK, _W_PRICE, _W_PHRASE, _W_PATTERN = 1.5, 0.75, 1.0, 3.0, 3.0
 _SHORT_BLOCK, _LONG_BLOCK, _LONG_DENSITY, _LONG_WEAK = 3.0, 4.0, 0.08, 2.5
 _W_BOTH = 1.0
+_W_DISMISS, _W_QUESTION = 1.0, 1.0
 
 _PRICE = re.compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
 _LABEL_STRIP = re.compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
@@ -98,7 +99,7 @@ def _compile(options_key: str) -> _Lists:
     for phrase, category in _categorized(data["phrases"], options.get("phrases"), options.get("extra-phrases", [])):
         entries.append((phrase, ("phrase", category)))
     for kind, key in (("you", "second-person"), ("we", "first-person-plural"), ("imp", "imperative"),
-                      ("report", "reporting"), ("urge", "urgency")):
+                      ("report", "reporting"), ("urge", "urgency"), ("dismiss", "dismissal")):
         entries.extend((word, (kind,)) for word in cues[key])
     for category, strengths in cues["site"].items():
         for strength, words in strengths.items():
@@ -122,10 +123,11 @@ class _Tally:
     """Cue counts of a line. Site words and calls to action count once per distinct word, so
     that verse or a story repeating "share" is not taken for a row of share buttons."""
 
-    __slots__ = ("you", "we", "report", "urge", "phrases", "quoted", "categories", "evidence", "site", "actions")
+    __slots__ = ("you", "we", "report", "urge", "dismiss", "phrases", "quoted", "categories", "evidence", "site",
+                 "actions")
 
     def __init__(self) -> None:
-        self.you = self.we = self.report = self.urge = self.phrases = self.quoted = 0
+        self.you = self.we = self.report = self.urge = self.dismiss = self.phrases = self.quoted = 0
         self.categories: dict[str, float] = {}
         self.evidence: list[tuple[str, str]] = []
         self.site: dict[str, tuple[str, bool]] = {}  # word -> (category, strong)
@@ -221,6 +223,8 @@ def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -
                     tally.evidence.append(("imp", text[match.start:match.end]))
         elif kind == "urge":
             tally.urge += 1
+        elif kind == "dismiss":
+            tally.dismiss += 1
         elif kind == "site":
             tally.site.setdefault(match.phrase, (payload[1], payload[2]))
         else:  # phrase
@@ -286,7 +290,7 @@ def _merged(numbers: list[int], tallies: dict[int, _Tally]) -> Optional[_Tally]:
         return found[0] if found else None
     merged = _Tally()
     for tally in found:
-        for name in ("you", "we", "report", "urge", "phrases", "quoted"):
+        for name in ("you", "we", "report", "urge", "dismiss", "phrases", "quoted"):
             setattr(merged, name, getattr(merged, name) + getattr(tally, name))
         for category, weight in tally.categories.items():
             merged.add_category(category, weight)
@@ -353,7 +357,12 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
         score += _W_BOTH  # the publisher speaking to the reader: "help us", "we need you"
     if tally.imp and tally.urge and word_count <= 6:
         score += _W_BOTH  # a call to action with a deadline: "Download now", "Join today"
+    if tally.dismiss and word_count <= 4:
+        score += _W_DISMISS  # a button that closes a pop-up: "Maybe not", "No thanks"
+    if word_count <= 6 and stripped.endswith("?"):
+        score += _W_QUESTION  # a question put to the reader: "Found this useful?"
     site_voice = bool(tally.we or tally.strong or tally.phrases or pattern_hits)
+    about_site = tally.strong or tally.weak >= 2 or price or tally.phrases or pattern_hits
     if label_category or (short and (tally.phrases or pattern_hits)):
         kind = BLOCK
     elif short:
@@ -363,7 +372,7 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
             kind = WEAK
         else:
             kind = NEUTRAL
-    elif score >= _LONG_BLOCK and score / word_count >= _LONG_DENSITY and reader:
+    elif score >= _LONG_BLOCK and score / word_count >= _LONG_DENSITY and reader and about_site:
         kind = BLOCK
     elif score >= _LONG_WEAK and reader:
         kind = WEAK

@@ -106,6 +106,8 @@ OPTIONS_SCHEMA = {
 
 # A document most of whose lines recur elsewhere is a copy of an article, not a page with a template.
 _COPY_SHARE = 0.5
+# Cue score a run of weak lines at the top or bottom needs to count as a block.
+_EDGE_EVIDENCE = 5.0
 _EXCERPT_LIMIT = 200
 
 
@@ -159,18 +161,34 @@ def _blocks(infos: list[LineInfo], kinds: list[str]) -> Iterator[tuple[int, int]
         start = end + 1
 
 
+def _edge_run(infos: list[LineInfo], kinds: list[str], start: int, end: int, at_top: bool,
+              at_bottom: bool) -> tuple[int, int] | None:
+    """A run of short weak lines at the very top or bottom that adds up to a block, or None."""
+    def short_weak(i: int) -> bool:
+        return kinds[i] == WEAK and infos[i].short
+
+    if at_top and short_weak(start):
+        first, last = start, start
+        while last < end and short_weak(last + 1):
+            last += 1
+    elif at_bottom and short_weak(end):
+        first, last = end, end
+        while first > start and short_weak(first - 1):
+            first -= 1
+    else:
+        return None
+    run = infos[first:last + 1]
+    if len(run) < 2 or sum(info.score for info in run) < _EDGE_EVIDENCE or not any(i.site_voice for i in run):
+        return None
+    return first, last
+
+
 def _smooth(infos: list[LineInfo], kinds: list[str], start: int, end: int, at_top: bool,
             at_bottom: bool) -> tuple[int, int] | None:
     """The block inside the segment `start..end` (no story line inside), or None."""
     strong = [i for i in range(start, end + 1) if kinds[i] == BLOCK]
     if not strong:
-        weak = [i for i in range(start, end + 1) if kinds[i] == WEAK]
-        if len(weak) < 2 or not (at_top or at_bottom):
-            return None
-        evidence = sum(infos[i].score for i in weak)
-        if evidence < 6 or not any(infos[i].site_voice for i in weak):
-            return None
-        return weak[0], weak[-1]
+        return _edge_run(infos, kinds, start, end, at_top, at_bottom)
     first, last = strong[0], strong[-1]
     while first > start and kinds[first - 1] == WEAK and infos[first - 1].short:
         first -= 1
@@ -206,7 +224,7 @@ def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int])
     if phrases:
         reasons.append("contains " + _quoted(phrases))
     if patterns:
-        reasons.append("counts or prices for the reader " + _quoted(patterns))
+        reasons.append(f"counts or prices put to the reader ({_quoted(patterns)})")
     if reader:
         reasons.append(f"speaks to the reader ({_quoted(reader, 3)})")
     if actions:
@@ -231,10 +249,14 @@ def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int])
                  end_column=last.length + 1, excerpt=excerpt, document=entry.ref)
 
 
+_GENERIC = ("site buttons", "site boilerplate")
+
+
 def _category(categories: Counter) -> str:
-    ranked = [name for name, _ in categories.most_common() if name != "site buttons"]
+    ranked = [name for name, _ in categories.most_common() if name not in _GENERIC]
     if not ranked:
-        return "site buttons" if categories else "site boilerplate"
+        generic = [name for name, _ in categories.most_common()]
+        return generic[0] if generic else "site boilerplate"
     if len(ranked) > 1 and categories[ranked[1]] >= 0.75 * categories[ranked[0]]:
         return f"{ranked[0]} and {ranked[1]}"
     return ranked[0]

@@ -1,0 +1,270 @@
+"""ad-text (QC101): boilerplate blocks left from the web page, found by their shape, not only by phrases."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.boilerplate import shipped_lists
+from qualitycheck.cli import main
+from qualitycheck.phrases import PhraseMatcher
+
+
+def write(name: str, text: str) -> Path:
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def run(capsys, report_validator, *args: str) -> tuple[int, list[dict]]:
+    """Run `qualitycheck check --format json` and return the exit code and the ad-text findings."""
+    code = main(["check", "--format", "json", "--no-cache", "--select", "ad-text", *args])
+    report = report_validator(json.loads(capsys.readouterr().out))
+    return code, [f for f in report["findings"] if f["rule"] == "ad-text"]
+
+
+def spans(findings: list[dict]) -> list[tuple]:
+    return [(f["path"], f["line"], f["column"], f["end_line"], f["end_column"]) for f in findings]
+
+
+CONCERT_HALL = """\
+We use cookies to give you the best experience on our site.
+Manage choices
+Accept and close
+
+Riverside orchestra opens its new hall with a sold-out Mahler night
+
+The Riverside Philharmonic played its first concert in the converted tram depot on Friday, five years after the city council agreed to pay for the building and two years later than planned.
+
+"The sound is warmer than we dared to hope," the orchestra's principal cellist, Mira Hollis, said after the performance. "You can hear the basses from the back row."
+
+The hall seats 1,400 people and cost 48 million euros, about a third more than the original budget. The council said the overrun came from the acoustic ceiling, which had to be rebuilt after a test concert in March.
+
+Share this article
+Facebook
+Email
+Copy link
+
+The morning briefing: everything happening in the city, before your first coffee.
+Sign up free
+"""
+
+
+def test_cookie_banner_and_share_buttons_are_one_finding_each_with_exact_spans(capsys, report_validator):
+    write("concert-hall.txt", CONCERT_HALL)
+    code, found = run(capsys, report_validator)
+    assert code == 1
+    assert spans(found) == [("concert-hall.txt", 1, 1, 3, 17), ("concert-hall.txt", 13, 1, 19, 13)]
+    assert found[0]["message"].startswith("cookie banner left from the web page (3 lines): ")
+    assert found[0]["excerpt"].splitlines()[0] == "We use cookies to give you the best experience on our site."
+    assert "(6 lines)" in found[1]["message"]
+    assert found[1]["severity"] == "warning" and found[1]["code"] == "QC101"
+
+
+TRAPS = """\
+---
+title: Bakery owners rally neighbours to save the corner shop
+date: 2023-03-14
+---
+# Bakery owners rally neighbours to save the corner shop
+
+The owners of the Linden Street bakery asked residents on Tuesday to support a plan to keep the shop open after their landlord doubled the rent. More than 300 people signed a petition within a day.
+
+"Please come in, buy a loaf, and tell your friends," said Hanna Berg, who has run the bakery with her brother since 2009. "Every customer counts for us right now."
+
+Support for the shop has come from unexpected places. The football club's supporters' trust said it would subscribe to a weekly bread order for its volunteers.
+
+## What the shop sells
+
+- Rye loaves, baked at 4 a.m.
+- Cinnamon buns, $3 each
+- Oat cookies, sold by weight
+
+Advertisement revenue from the neighbourhood newsletter, which the Bergs also publish, covers the cost of the delivery bike. Readers can download the newsletter's archive from the library's website, the council said.
+
+Shares in the landlord's parent company fell 4% after the story spread on social media, according to market data.
+
+"Stay home if the queue is too long and we will deliver," the mayor urged residents in a video message.
+
+You can find the bakery at 12 Linden Street. It opens at 7 a.m. every day except Monday.
+"""
+
+
+def test_story_sentences_with_trigger_words_and_quoted_appeals_are_not_flagged(capsys, report_validator):
+    write("bakery.md", TRAPS)
+    assert run(capsys, report_validator) == (0, [])
+
+
+PAYWALL_AND_AD = """\
+Ferry operator cuts winter crossings to the outer islands
+
+The island ferry company will run two crossings a day instead of four between November and March, it said on Monday, blaming fuel costs and falling passenger numbers.
+
+Advertisement
+
+Islanders said the cut would make it hard to reach the hospital on the mainland for early appointments. The last boat back will leave at 4 p.m.
+
+You have 2 free articles left this month.
+Subscribe for $1 a week. Cancel anytime.
+Already a subscriber? Log in
+
+The company said it would review the timetable in spring.
+"""
+
+
+def test_single_label_line_and_paywall_block_between_paragraphs(capsys, report_validator):
+    write("ferry.txt", PAYWALL_AND_AD)
+    _, found = run(capsys, report_validator)
+    assert spans(found) == [("ferry.txt", 5, 1, 5, 14), ("ferry.txt", 9, 1, 11, 29)]
+    assert found[0]["message"] == 'advertisement left from the web page (1 line): button label "Advertisement"'
+    assert found[1]["message"].startswith("paywall prompt left from the web page (3 lines): ")
+
+
+NO_LISTED_PHRASE = """\
+Found this useful?
+We answer to readers, not to owners. Back us with $4 a month.
+Maybe not
+
+Library extends opening hours during exam season
+
+The central library will stay open until midnight from May 2 to June 20, the city's culture department said, after students complained that study rooms were full by mid-morning.
+"""
+
+
+def test_block_without_any_listed_phrase_is_found_by_its_shape(capsys, report_validator):
+    block = "\n".join(NO_LISTED_PHRASE.splitlines()[:3])
+    data = shipped_lists()
+    matcher = PhraseMatcher([(p, None) for entries in data["phrases"].values() for p in entries]
+                            + [(p, None) for entries in data["labels"].values() for p in entries])
+    assert [m.phrase for m in matcher.find(block)] == []  # the block holds no listed phrase or label
+    write("library.txt", NO_LISTED_PHRASE)
+    _, found = run(capsys, report_validator)
+    assert spans(found) == [("library.txt", 1, 1, 3, 10)]
+    message = found[0]["message"]
+    assert message.startswith("donation appeal left from the web page (3 lines): ")
+    assert message == ('donation appeal left from the web page (3 lines): counts or prices put to the reader '
+                       '("$4 a month"); speaks to the reader ("We", "us"); no one is quoted or cited')
+
+
+WRAPPED_NEWSLETTER = """\
+Open this email in your browser
+
+Good evening. Tonight: the new tram line, and why the bridge is closed
+again. We have been asking the transport office about both for weeks and
+you will find their answers below.
+
+The tram line to the university will open on September 4, the transport
+office said, three months later than planned because of a shortage of
+drivers.
+
+You are receiving this because you subscribed at the Weekly Ledger.
+Change your settings or unsubscribe
+"""
+
+
+def test_hard_wrapped_prose_is_story_even_with_you_and_we(capsys, report_validator):
+    write("digest.txt", WRAPPED_NEWSLETTER)
+    _, found = run(capsys, report_validator)
+    assert spans(found) == [("digest.txt", 1, 1, 1, 32), ("digest.txt", 11, 1, 12, 36)]
+
+
+VERSE_AND_LIST = """\
+Choir sings forgotten harvest hymns
+
+Singers in the parish of Oldham Fell revived four hymns last heard in the 1930s at Sunday's service, after a retired organist found the scores in the vestry.
+
+The last verse of the second hymn was sung twice at the congregation's request:
+
+Give thanks for the rain, give thanks for the grain,
+share out the bread and share it again,
+sing to the hills and sing to the sea,
+join us in singing, for all are free.
+
+The choir plans to record the hymns this autumn.
+
+How to take part:
+- Bring a copy of the hymn book
+- Join the rehearsal on Thursday at 7 p.m.
+- Tell the choir master which part you sing
+"""
+
+
+def test_verse_and_service_lists_are_not_boilerplate(capsys, report_validator):
+    write("choir.txt", VERSE_AND_LIST)
+    assert run(capsys, report_validator) == (0, [])
+
+
+def _site(folder: str, count: int) -> None:
+    for number in range(count):
+        write(f"{folder}/story-{number}.txt", f"""\
+            Harbour story number {number} about boats and tides
+
+            The harbour master reported {number + 3} new moorings on the east quay this week, the port authority said in its monthly bulletin.
+
+            Tidewater Courier — news from the estuary since 1921
+            """)
+
+
+def test_a_line_that_recurs_in_many_articles_is_site_template(capsys, report_validator):
+    _site("site", 5)
+    _, found = run(capsys, report_validator, "site")
+    assert [(f["path"], f["line"], f["end_line"]) for f in found] == [
+        (f"site/story-{n}.txt", 5, 5) for n in range(5)]
+    assert found[0]["message"] == ("site boilerplate left from the web page (1 line): the same line is in 4 other "
+                                   "articles (site template)")
+
+
+def test_findings_are_the_same_when_one_file_is_checked_with_the_rest_as_context(capsys, report_validator):
+    _site("site", 6)
+    write("rules.yaml", "include: ['site/**']\n")
+    _, everything = run(capsys, report_validator)
+    _, one = run(capsys, report_validator, "site/story-2.txt")
+    assert [f for f in everything if f["path"] == "site/story-2.txt"] == one
+    assert len(one) == 1
+
+
+def test_recurrence_below_the_threshold_or_turned_off_is_not_template(capsys, report_validator):
+    _site("site", 4)
+    assert run(capsys, report_validator, "site") == (0, [])
+    _site("site", 6)
+    write("rules.yaml", "rules:\n  ad-text:\n    options:\n      template-min-documents: 0\n")
+    assert run(capsys, report_validator, "site") == (0, [])
+
+
+def test_extra_phrases_and_labels_extend_and_labels_replace_the_shipped_list(capsys, report_validator):
+    write("ferry.txt", "Tip the crew jar\n\n" + PAYWALL_AND_AD)
+    write("rules.yaml", "rules:\n  ad-text:\n    options:\n      extra-phrases: [crew jar]\n      labels: []\n")
+    _, found = run(capsys, report_validator)
+    assert [(f["line"], f["end_line"]) for f in found] == [(1, 1), (11, 13)]
+    assert found[0]["message"] == 'site boilerplate left from the web page (1 line): contains "crew jar"'
+
+
+def test_an_invalid_pattern_is_a_config_error_naming_the_key(capsys):
+    write("rules.yaml", "rules:\n  ad-text:\n    options:\n      extra-patterns: ['(unclosed']\n")
+    write("a.txt", "Hello.\n")
+    assert main(["check", "a.txt"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: rules.yaml:4:24: rules.ad-text.options.extra-patterns.0: ")
+
+
+@pytest.mark.parametrize("text", [
+    "Lists and quotes only.\n\n- one\n- two\n",
+    "Short heading\n\nA long sentence of the story that says nothing about the site at all, the council said.\n",
+])
+def test_plain_articles_give_no_findings(capsys, report_validator, text):
+    write("plain.txt", text)
+    assert run(capsys, report_validator) == (0, [])
+
+
+def test_rule_is_documented_in_ruffs_shape():
+    from qualitycheck.builtin.ad_text import DOCS, OPTIONS_SCHEMA
+
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Options"):
+        assert heading in DOCS
+    assert OPTIONS_SCHEMA["additionalProperties"] is False
+    for name in OPTIONS_SCHEMA["properties"]:
+        assert f"`{name}`" in DOCS
