@@ -29,3 +29,19 @@ def report_validator():
         return report
 
     return validate
+
+
+@pytest.fixture
+def check_json(capsys, report_validator):
+    """Run `qualitycheck check --format json ARGS` through main().
+
+    Returns (exit code, the report validated against the shipped schema, stderr).
+    """
+    from qualitycheck.cli import main
+
+    def run(*args: str):
+        code = main(["check", "--format", "json", *args])
+        captured = capsys.readouterr()
+        return code, report_validator(json.loads(captured.out)), captured.err
+
+    return run

@@ -60,10 +60,15 @@ def _problem_position(exc: yaml.YAMLError, first_line: int) -> Position:
     return mark.line + first_line, mark.column + 1
 
 
-def _describe(exc: yaml.YAMLError) -> str:
+def _describe(exc: yaml.YAMLError, first_line: int) -> str:
+    """PyYAML's problem in one line; where an unclosed construct began, when that is elsewhere."""
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     if problem and context:
+        start = getattr(exc, "context_mark", None)
+        end = getattr(exc, "problem_mark", None)
+        if start is not None and end is not None and (start.line, start.column) != (end.line, end.column):
+            context = f"{context} started on line {start.line + first_line}, column {start.column + 1}"
         return f"{context}, {problem}"
     return problem or context or str(exc).splitlines()[0]
 
@@ -80,7 +85,7 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         line, column = _problem_position(exc, first_line)
-        raise YamlError(f"invalid YAML: {_describe(exc)}", line, column) from None
+        raise YamlError(f"invalid YAML: {_describe(exc, first_line)}", line, column) from None
     finally:
         loader.dispose()
 

@@ -9,6 +9,7 @@ registered so it can be listed, configured and documented like any other.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -75,7 +76,22 @@ def _validator(schema_json: str):
 
     schema = json.loads(schema_json)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    format_checker = jsonschema.FormatChecker()
+    # jsonschema checks "uri" only with an optional package installed; without it `format: uri`
+    # would silently accept anything, so check the shape an article URL needs ourselves.
+    format_checker.checks("uri")(_is_absolute_uri)
+    return cls(schema, format_checker=format_checker)
+
+
+def _is_absolute_uri(value: Any) -> bool:
+    """True for `scheme://host/...` or `scheme:rest` without spaces (non-strings are another check's job)."""
+    if not isinstance(value, str):
+        return True
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme)) and bool(parts.netloc or parts.path) \
+        and not any(char.isspace() for char in value)
 
 
 def check_metadata(document: Document, context: RuleContext) -> Iterator[Issue]:
