@@ -65,7 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report format: text, json, or a plugin's (default: text)")
     check.add_argument("--output", action="append", default=[], metavar="[FORMAT:]FILE",
                        help="write the report to FILE (atomically) instead of standard output; "
-                            "repeat with FORMAT: to write several formats")
+                            "repeat with FORMAT: to write several formats (FORMAT:- is standard output)")
+    check.add_argument("--no-progress", action="store_true",
+                       help="never show a progress bar (by default one appears on a terminal when a run "
+                            "takes over a second, never in CI)")
     check.add_argument("--fail-on", choices=FAIL_ON_CHOICES,
                        help="lowest severity that makes the exit code 1 (default: rules.yaml's, else warning)")
     check.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
@@ -82,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run only these rules (names or codes, comma-separated; repeatable)")
     check.add_argument("--ignore", action="append", default=[], metavar="RULES",
                        help="do not run these rules (names or codes, comma-separated; repeatable)")
+    check.add_argument("--no-index", action="store_true",
+                       help="read the whole archive for corpus rules even when an index exists")
     check.set_defaults(handler=command_check)
 
     rules = commands.add_parser("rules", help="list the registered rules, or show one rule's docs")
@@ -89,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(handler=command_rules)
+
+    from qualitycheck.index_cli import add_parser as add_index_parser
+
+    add_index_parser(commands)
     return parser
 
 
@@ -101,14 +110,14 @@ class OutputTarget:
 
 
 def parse_outputs(format_name: str, outputs: Sequence[str], known_formats: Sequence[str]) -> list[OutputTarget]:
-    """`--format` plus `--output [FORMAT:]FILE` -> what to write where."""
+    """`--format` plus `--output [FORMAT:]FILE` -> what to write where (`FORMAT:-` is standard output)."""
     if not outputs:
         return [OutputTarget(format_name, None)]
     targets = []
     for spec in outputs:
         name, sep, rest = spec.partition(":")
         if sep and name in known_formats and rest:
-            targets.append(OutputTarget(name, Path(rest)))
+            targets.append(OutputTarget(name, None if rest == "-" else Path(rest)))
         else:
             targets.append(OutputTarget(format_name, Path(spec)))
     return targets
@@ -157,10 +166,15 @@ def command_check(args: argparse.Namespace) -> int:
             raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
     rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted)
     cache = None if args.no_cache else open_cache(cache_dir)
+    bar = _progress_bar(args)
     try:
         report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero,
-                     jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted)
+                     jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted,
+                     use_index=not args.no_index,
+                     progress=bar, files_found=bar.files_found if bar else None)
     finally:
+        if bar is not None:
+            bar.close()
         if cache is not None:
             cache.close()
     if stamps is not None and not trusted:
@@ -177,6 +191,15 @@ def command_check(args: argparse.Namespace) -> int:
             formatter.write(report, buffer, FormatContext(color=False))
             write_atomic(target.path, buffer.getvalue())
     return report.exit_code
+
+
+def _progress_bar(args: argparse.Namespace):
+    """A ProgressBar on standard error, or None when none may be shown (piped, CI, --no-progress)."""
+    from qualitycheck.progress import ProgressBar, wants_progress
+
+    if args.no_progress or not wants_progress(sys.stderr):
+        return None
+    return ProgressBar(sys.stderr)
 
 
 def _wants_color(stream) -> bool:

@@ -1,4 +1,7 @@
-"""Built-in report formatters: `text` for people and `json` for machines."""
+"""Built-in report formatters: `text` for people and `json` for machines.
+
+The CI formats (github, sarif, junit) live in their own modules beside this one.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import json
 from typing import TextIO
 
 from qualitycheck import hookimpl
-from qualitycheck.model import FormatContext, Formatter
+from qualitycheck.model import Finding, FormatContext, Formatter
 from qualitycheck.report import Report
 
 
@@ -32,19 +35,98 @@ def summary_line(report: Report) -> str:
     return text + "."
 
 
+EXCERPT_LINES = 4  # lines of a flagged excerpt shown under a finding
+EXCERPT_WIDTH = 100  # characters of each excerpt line
+
+_RESET = "\x1b[0m"
+_STYLES = {"bold": "\x1b[1m", "dim": "\x1b[2m", "error": "\x1b[1;31m", "warning": "\x1b[33m",
+           "info": "\x1b[36m", "gutter": "\x1b[34m"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_STYLES[style]}{text}{_RESET}" if color else text
+
+
+def finding_location(finding: Finding) -> str:
+    """`path:line:col` (with `[record]` after the path for a JSONL record), as editors link it."""
+    where = finding.path if finding.record is None else f"{finding.path}[{finding.record}]"
+    return f"{where}:{finding.line}:{finding.column}"
+
+
+def excerpt_lines(excerpt: str) -> list[str]:
+    """The flagged text as shown under a finding: at most EXCERPT_LINES lines, each trimmed."""
+    lines = [line.strip() for line in excerpt.splitlines() if line.strip()]
+    shown = [line if len(line) <= EXCERPT_WIDTH else line[: EXCERPT_WIDTH - 1].rstrip() + "…"
+             for line in lines[:EXCERPT_LINES]]
+    if len(lines) > EXCERPT_LINES:
+        shown.append(f"… ({_plural(len(lines) - EXCERPT_LINES, 'more line')})")
+    return shown
+
+
+def _write_finding(finding: Finding, stream: TextIO, color: bool) -> None:
+    where = finding_location(finding)
+    if color:
+        path_end = len(finding.path) if finding.record is None else len(finding.path) + len(finding.record) + 2
+        where = _paint(where[:path_end], "bold", True) + where[path_end:]
+    severity = _paint(str(finding.severity), str(finding.severity), color)
+    stream.write(f"{where}: {_paint(finding.rule, 'bold', color)} [{severity}] {finding.message}\n")
+    gutter = _paint("|", "gutter", color)
+    for line in excerpt_lines(finding.excerpt):
+        stream.write(f"    {gutter} {line}\n")
+    notes = []
+    if finding.record is not None and finding.record_line is not None:
+        notes.append(f"record {finding.record}: {finding.path}:{finding.record_line}")
+    for related in finding.related:
+        place = related.path if related.record is None else f"{related.path}[{related.record}]"
+        notes.append(f"see {place}" + (f":{related.line}" if related.line is not None else ""))
+    if finding.fix is not None and finding.fix.description:
+        notes.append(f"fix: {finding.fix.description}")
+    for note in notes:
+        stream.write(f"    {_paint('=', 'gutter', color)} {note}\n")
+
+
+def rule_table(report: Report) -> list[tuple[str, str, int]]:
+    """(rule, code, count) for every rule with findings, most findings first."""
+    codes = {finding.rule: finding.code for finding in report.findings}
+    counts = report.by_rule()
+    return sorted(((rule, codes[rule], count) for rule, count in counts.items()), key=lambda row: (-row[2], row[0]))
+
+
+def _write_rule_table(report: Report, stream: TextIO, color: bool) -> None:
+    rows = rule_table(report)
+    rule_width = max(len("Rule"), *(len(rule) for rule, _, _ in rows))
+    code_width = max(len("Code"), *(len(code) for _, code, _ in rows))
+    count_width = max(len("Count"), *(len(str(count)) for _, _, count in rows))
+    header = f"{'Rule':<{rule_width}}  {'Code':<{code_width}}  {'Count':>{count_width}}"
+    stream.write(_paint(header, "bold", color) + "\n")
+    for rule, code, count in rows:
+        stream.write(f"{rule:<{rule_width}}  {code:<{code_width}}  {count:>{count_width}}\n")
+
+
 def write_text(report: Report, stream: TextIO, context: FormatContext) -> None:
+    """Findings grouped by file, each with its excerpt, then a table by rule and the summary line.
+
+    Rule crashes are not repeated here: the CLI prints them on standard error,
+    and the summary line counts them.
+    """
+    previous_path = None
     for finding in report.findings:
-        where = finding.path if finding.record is None else f"{finding.path}[{finding.record}]"
-        stream.write(f"{where}:{finding.line}:{finding.column}: {finding.rule} [{finding.severity}] "
-                     f"{finding.message}\n")
-    for error in report.errors:
-        stream.write(f"error: {error}\n")
+        if previous_path is not None and finding.path != previous_path:
+            stream.write("\n")
+        previous_path = finding.path
+        _write_finding(finding, stream, context.color)
+    if report.findings:
+        stream.write("\n")
+        _write_rule_table(report, stream, context.color)
+        stream.write("\n")
     stream.write(summary_line(report) + "\n")
 
 
 @hookimpl
 def qualitycheck_register_formatters():
     return [
-        Formatter(name="text", write=write_text, summary="path:line:col: rule [severity] message, then a summary"),
+        Formatter(name="text", write=write_text,
+                  summary="path:line:col: rule [severity] message with the flagged text, grouped by file, then "
+                          "a table by rule and a summary"),
         Formatter(name="json", write=write_json, summary="The full report as one JSON object"),
     ]
