@@ -234,12 +234,14 @@ def run(
     jobs: int = 1,
     cache: Optional["FindingsCache"] = None,
     progress: Optional[Callable[[int], None]] = None,
+    files_found: Optional[Callable[[int], None]] = None,
     validate: bool = True,
 ) -> Report:
     """Check `paths` (or what `include:` names) and return the Report.
 
     `jobs` worker processes check files in parallel; `cache` reuses the results
-    of unchanged files; `progress(n)` is told each time n more files are done.
+    of unchanged files; `files_found(total)` is told once how many files will be
+    read (targets and context) and `progress(n)` each time n more are done.
     """
     from qualitycheck.execution import check_files
 
@@ -249,6 +251,8 @@ def run(
         context = []
     items = [(path, display_path(path), True) for path in targets]
     items += [(path, display_path(path), False) for path in context]
+    if files_found is not None:
+        files_found(len(items))
     results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress)
     target_names = {display_path(path) for path in targets}
     corpus = run_corpus_rules(plan, (doc for r in results for doc in r.collected), target_names)
