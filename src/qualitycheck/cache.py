@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
-SCHEMA_VERSION = 2  # bumped when FileResult/Finding gain fields (2: refs, record_line)
+SCHEMA_VERSION = 3  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions)
 DEFAULT_CACHE_DIR = Path(".qualitycheck") / "cache"
 
 

@@ -75,6 +75,7 @@ class FileResult:
     errors: list[RunError] = field(default_factory=list)
     collected: list[CollectedDocument] = field(default_factory=list)
     refs: list[DocumentRef] = field(default_factory=list)  # the documents loaded, in file order
+    suppressions: list[Any] = field(default_factory=list)  # suppressions.DocumentSuppressions of targets
 
 
 def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date,
@@ -141,6 +142,11 @@ def _problem_finding(plan: Plan, path: str, problem: LoadProblem) -> Optional[Fi
 def check_document(plan: Plan, document: Document, is_target: bool, result: FileResult) -> None:
     """Run document rules (targets only) and corpus collectors on one document."""
     if is_target:
+        from qualitycheck.suppressions import parse_suppressions
+
+        suppressions = parse_suppressions(document)
+        if suppressions is not None:
+            result.suppressions.append(suppressions)
         for active in plan.document_rules:
             try:
                 issues = list(active.rule.check(document, plan.context(active)))
@@ -213,9 +219,15 @@ def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets
     return result
 
 
-def select_files(config: Config, registry: Registry, paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """(targets, context): the files to check, and the other included files corpus rules see."""
+def select_files(config: Config, registry: Registry, paths: Sequence[Path],
+                 explicit: bool = False) -> tuple[list[Path], list[Path]]:
+    """(targets, context): the files to check, and the other included files corpus rules see.
+
+    No `paths` means everything `include:` names, unless `explicit` (then no file).
+    """
     selector = FileSelector(config.root, config.include, config.exclude, registry.suffixes)
+    if explicit and not paths:
+        return [], []
     everything = selector.select([config.root])
     if not paths:
         return everything, []
@@ -236,17 +248,21 @@ def run(
     progress: Optional[Callable[[int], None]] = None,
     files_found: Optional[Callable[[int], None]] = None,
     validate: bool = True,
+    explicit: bool = False,
 ) -> Report:
     """Check `paths` (or what `include:` names) and return the Report.
 
     `jobs` worker processes check files in parallel; `cache` reuses the results
     of unchanged files; `files_found(total)` is told once how many files will be
     read (targets and context) and `progress(n)` each time n more are done.
+    `explicit` means `paths` is the complete list of targets, even when empty.
     """
     from qualitycheck.execution import check_files
+    from qualitycheck.suppressions import SuppressionPolicy
 
     plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate)
-    targets, context = select_files(config, registry, paths)
+    suppression = SuppressionPolicy.build(config, registry, plan)
+    targets, context = select_files(config, registry, paths, explicit)
     if not plan.corpus_rules:
         context = []
     items = [(path, display_path(path), True) for path in targets]
@@ -258,6 +274,7 @@ def run(
     corpus = run_corpus_rules(plan, (doc for r in results for doc in r.collected), target_names)
     target_results = results[: len(targets)]
     findings = [f for r in target_results for f in r.findings] + corpus.findings
+    findings, suppression_summary = suppression.apply(findings, (s for r in target_results for s in r.suppressions))
     errors = [e for r in results for e in r.errors] + corpus.errors
     return Report(
         findings=findings,
@@ -268,4 +285,5 @@ def run(
         checked=[ref for r in target_results for ref in r.refs],
         fail_on=config.fail_on,
         exit_zero=exit_zero,
+        extra_summary=suppression_summary,
     )

@@ -17,5 +17,6 @@ BUILTIN_MODULES = (
     "qualitycheck.builtin.broken_wrap",
     "qualitycheck.builtin.future_url",
     "qualitycheck.builtin.duplicate_paragraph",
+    "qualitycheck.suppressions",
     "qualitycheck.builtin.yaml_rules",
 )

@@ -1,0 +1,70 @@
+"""A small local plugin for the suppression, baseline, --changed-since and pre-commit tests.
+
+Those tests are about where findings go, not about the built-in rules, so they
+use two rules whose behaviour is fixed here: a document rule (`appeal-line`)
+and a corpus rule (`twin-title`), loaded through `plugins:` in rules.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PLUGIN_SOURCE = '''\
+from qualitycheck import Issue, Related, Rule, Severity, hookimpl
+
+PHRASE = "chip in today"
+
+
+def check_appeal(document, context):
+    lowered = document.text.lower()
+    start = lowered.find(PHRASE)
+    while start != -1:
+        yield Issue.for_span(document, start, start + len(PHRASE), "fundraising appeal left in the text")
+        start = lowered.find(PHRASE, start + 1)
+
+
+def collect_title(document, context):
+    return str(document.metadata.get("title", "")).strip().lower()
+
+
+def check_titles(entries, context):
+    first = {}
+    for entry in sorted(entries, key=lambda e: str(e.ref)):
+        if not entry.data:
+            continue
+        if entry.data in first:
+            twin = first[entry.data]
+            yield Issue("same title as " + str(twin), document=entry.ref,
+                        related=(Related(twin.path, twin.record, 1),), excerpt=entry.data)
+        else:
+            first[entry.data] = entry.ref
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [
+        Rule(name="appeal-line", code="T001", summary="fundraising appeal", check=check_appeal,
+             default_severity=Severity.ERROR),
+        Rule(name="twin-title", code="T002", summary="two articles with one title", check=check_titles,
+             collect=collect_title, scope="corpus", default_severity=Severity.WARNING),
+    ]
+'''
+
+RULES_YAML = """\
+version: 1
+include: ["news/**"]
+plugins: [sample_plugin.py]
+"""
+
+
+def write_project(root: Path, rules_yaml: str = RULES_YAML) -> None:
+    """rules.yaml plus the plugin file in `root`."""
+    (root / "sample_plugin.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    (root / "rules.yaml").write_text(rules_yaml, encoding="utf-8")
+
+
+def write(path: Path, text: str) -> Path:
+    """Write `text` to `path`, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
