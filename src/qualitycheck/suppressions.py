@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from qualitycheck import hookimpl
-from qualitycheck.model import Document, Finding, Issue, Rule, RuleContext, Severity
+from qualitycheck.model import Document, Finding, Rule, Severity
 
 UNUSED = "unused-suppression"
 METADATA_KEY = "qualitycheck"
@@ -325,13 +325,10 @@ class SuppressionPolicy:
                              end_column=max(end_column, column), message=message, excerpt=text)])
 
 
-def check_nothing(document: Document, context: RuleContext) -> Iterator[Issue]:
-    """`unused-suppression` findings are made when suppressions are applied, at the end of a run."""
-    return iter(())
-
-
 @hookimpl
 def qualitycheck_register_rules():
+    from qualitycheck.builtin.input_rules import check_nothing  # findings are made in SuppressionPolicy.apply
+
     return [
         Rule(
             name=UNUSED,
