@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sample_rules import RULES_YAML, write, write_project
+from sample_rules import RULES_YAML, SELECT, write, write_project
 
 from qualitycheck.cli import main
 
 APPEAL = "Readers, chip in today to keep the newsletter free."
 
 
-def run_json(capsys, report_validator, *args: str) -> tuple[int, dict]:
-    code = main(["check", *args, "--format", "json"])
+def run_json(capsys, report_validator, *args: str, select=SELECT) -> tuple[int, dict]:
+    code = main(["check", *select, *args, "--format", "json"])
     captured = capsys.readouterr()
     return code, report_validator(json.loads(captured.out))
 
@@ -116,7 +116,7 @@ def test_unused_front_matter_key_is_reported_at_the_key(tmp_path, capsys):
     write(tmp_path / "news/calm.md", "---\ntitle: A quiet week\nauthor: Desk\n"
                                      "qualitycheck:\n  disable: [appeal-line]\n---\nNothing to see.\n")
 
-    code = main(["check"])
+    code = main(["check", *SELECT])
 
     assert code == 1
     out = capsys.readouterr().out
@@ -166,7 +166,7 @@ def test_unknown_rules_and_unreadable_comments_are_reported(tmp_path, capsys):
     ]) + "\n")
     write(tmp_path / "news/bad-key.md", "---\ntitle: Tram strike\nqualitycheck: [appeal-line]\n---\nText.\n")
 
-    code = main(["check"])
+    code = main(["check", *SELECT])
 
     assert code == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if ": unused-suppression " in line]
@@ -199,13 +199,14 @@ def test_suppressions_of_rules_that_did_not_run_are_not_judged(tmp_path, capsys,
     write(tmp_path / "news/x.md", "---\ntitle: Bridge opens\n---\n"
                                   "<!-- qualitycheck: disable-next-line=twin-title -->\nText.\n")
 
-    code, report = run_json(capsys, report_validator, "--select", "appeal-line,unused-suppression")
+    code, report = run_json(capsys, report_validator,
+                            select=("--select", "appeal-line,unused-suppression"))
 
     assert (code, found(report)) == (0, [])
 
 
 def test_unused_suppression_can_be_switched_off(tmp_path, capsys, report_validator):
-    write_project(tmp_path, RULES_YAML + "rules:\n  unused-suppression: {enabled: false}\n")
+    write_project(tmp_path, RULES_YAML + "  unused-suppression: {enabled: false}\n")
     write(tmp_path / "news/x.md", "---\ntitle: Bridge opens\n---\n"
                                   "<!-- qualitycheck: disable-next-line=appeal-line -->\nText.\n")
 
@@ -241,7 +242,7 @@ def test_per_file_ignores_match_relative_to_the_config_file(tmp_path, capsys, re
 def test_per_file_ignores_with_an_unknown_rule_is_a_config_error(tmp_path, capsys):
     write_project(tmp_path, RULES_YAML + 'per-file-ignores:\n  "news/**": [appeal-lines]\n')
 
-    code = main(["check"])
+    code = main(["check", *SELECT])
 
     assert code == 2
     assert capsys.readouterr().err == ("error: rules.yaml:5:15: per-file-ignores.news/**.0: unknown rule "
@@ -251,7 +252,7 @@ def test_per_file_ignores_with_an_unknown_rule_is_a_config_error(tmp_path, capsy
 def test_per_file_ignores_must_be_lists_of_rules(tmp_path, capsys):
     write_project(tmp_path, RULES_YAML + 'per-file-ignores:\n  "news/**": appeal-line\n')
 
-    code = main(["check"])
+    code = main(["check", *SELECT])
 
     assert code == 2
     assert capsys.readouterr().err == ("error: rules.yaml:5:14: per-file-ignores.news/**: "
@@ -263,5 +264,5 @@ def test_check_never_writes_suppressed_files(tmp_path, capsys):
     article = write(tmp_path / "news/keep.md", f"---\ntitle: T\n---\n<!-- qualitycheck: disable -->\n{APPEAL}\n")
     before = article.read_bytes()
 
-    assert main(["check"]) == 0
+    assert main(["check", *SELECT]) == 0
     assert Path(article).read_bytes() == before
