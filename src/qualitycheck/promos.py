@@ -167,7 +167,7 @@ def _inside_sentence(lines: list[str], index: int, widgets: list[Widget]) -> boo
     return False
 
 
-_SENTENCE_END = tuple('.!?"”’)')
+_SENTENCE_END = tuple('.!?:"”’)')
 
 
 def find_widgets(lines: list[str]) -> list[Widget]:

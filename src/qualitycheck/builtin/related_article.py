@@ -289,8 +289,8 @@ def _promo_issue(entry: CorpusEntry, widget: Widget, url_entry: Optional[Entry],
             last = url_entry.line  # the link sits right under its promo: one span
             where = "the bare URL under it"
         else:
-            where = f"the bare URL on line {url_entry.line}"
             file_line = url_entry.line + entry.data.get("first_line", 1) - 1
+            where = f"the bare URL on line {file_line}"
             related = (Related(entry.ref.path, entry.ref.record, file_line),) + related
         message = (f"dead related link: promo {title} and {where} (its slug spells the same title) are what is "
                    f"left of a related-articles widget; delete both")
