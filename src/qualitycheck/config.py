@@ -22,7 +22,7 @@ from qualitycheck.yamlload import Position, YamlError, load_yaml_with_positions
 
 CONFIG_NAMES = ("rules.yaml", ".qualitycheck.yaml")
 CONFIG_VERSION = 1
-DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown", "**/*.txt", "**/*.jsonl")
+DEFAULT_INCLUDE = ("**",)  # every file some loader reads, plugin loaders included
 
 
 @dataclass(frozen=True)

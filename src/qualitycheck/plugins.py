@@ -116,11 +116,23 @@ def _origin(plugin_name: str) -> str:
     return plugin_name.split(":", 1)[0]
 
 
+def _registration_order(impls: list) -> list:
+    """Built-ins, then entry points, then plugin files (`tryfirst` before, `trylast` after all of them).
+
+    pluggy *calls* hooks last-registered-first; registering in this order instead
+    means a plugin that reuses a built-in rule name is the one blamed, and a later
+    plugin's loader takes a suffix over from a built-in one.
+    """
+    return ([impl for impl in impls if impl.tryfirst]
+            + [impl for impl in impls if not impl.tryfirst and not impl.trylast]
+            + [impl for impl in impls if impl.trylast])
+
+
 def _call_each(manager: pluggy.PluginManager, hook_name: str, config: Config) -> list[tuple[str, Any]]:
     """Call every implementation of a register hook on its own, so failures name the plugin."""
     results = []
     caller = getattr(manager.hook, hook_name)
-    for impl in reversed(caller.get_hookimpls()):  # registration order
+    for impl in _registration_order(caller.get_hookimpls()):
         origin = _origin(impl.plugin_name)
         kwargs = {"config": config} if "config" in impl.argnames else {}
         try:
