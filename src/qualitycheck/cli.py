@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not run these rules (names or codes, comma-separated; repeatable)")
     check.add_argument("--no-index", action="store_true",
                        help="read the whole archive for corpus rules even when an index exists")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="check only the articles added or modified since the merge base of REF and HEAD "
+                            "(committed, staged, unstaged and untracked); the rest of the archive is context")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="report only findings not recorded in FILE (see `qualitycheck baseline write`)")
     check.set_defaults(handler=command_check)
 
     rules = commands.add_parser("rules", help="list the registered rules, or show one rule's docs")
@@ -98,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     from qualitycheck.index_cli import add_parser as add_index_parser
 
     add_index_parser(commands)
+    from qualitycheck.baseline import add_parser as add_baseline_parser
+
+    add_baseline_parser(commands)
     return parser
 
 
@@ -165,12 +173,13 @@ def command_check(args: argparse.Namespace) -> int:
         if target.format not in registry.formatters:
             raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
     rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted)
+    baseline = _baseline_and_changed_paths(args, config, registry)
     cache = None if args.no_cache else open_cache(cache_dir)
     bar = _progress_bar(args)
     try:
         report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero,
                      jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted,
-                     use_index=not args.no_index,
+                     use_index=not args.no_index, explicit=args.changed_since is not None,
                      progress=bar, files_found=bar.files_found if bar else None)
     finally:
         if bar is not None:
@@ -179,6 +188,8 @@ def command_check(args: argparse.Namespace) -> int:
             cache.close()
     if stamps is not None and not trusted:
         stamps.record(options_key)  # reached only when the options validated
+    if baseline is not None:
+        report = baseline.apply(report)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for target in targets:
@@ -191,6 +202,23 @@ def command_check(args: argparse.Namespace) -> int:
             formatter.write(report, buffer, FormatContext(color=False))
             write_atomic(target.path, buffer.getvalue())
     return report.exit_code
+
+
+def _baseline_and_changed_paths(args: argparse.Namespace, config, registry):
+    """Load `--baseline` (None without it) and turn `--changed-since` into `args.paths`, before the run."""
+    if args.changed_since is not None:
+        from qualitycheck.gitfiles import changed_articles
+
+        changed = changed_articles(args.changed_since, args.paths, config, registry)
+        args.paths = changed.paths
+        count = len(changed.paths)
+        print(f"Checking {count} article{'' if count == 1 else 's'} added or modified since {changed.ref} "
+              f"(merge base {changed.base[:12]}).", file=sys.stderr)
+    if args.baseline is None:
+        return None
+    from qualitycheck.baseline import load_baseline
+
+    return load_baseline(args.baseline)
 
 
 def _progress_bar(args: argparse.Namespace):
