@@ -127,9 +127,10 @@ def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Pr
     """Yield results in order, from a pool of forked workers when it pays off."""
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
         for item in items:
-            yield check_file(plan, *item)
-            if progress:
+            result = check_file(plan, *item)
+            if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
+            yield result
         return
     import multiprocessing
 
@@ -137,9 +138,9 @@ def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Pr
     chunksize = max(1, min(64, len(items) // (jobs * 8)))
     with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan,)) as pool:
         for result in pool.imap(_check_in_worker, items, chunksize=chunksize):
-            yield result
             if progress:
                 progress(1)
+            yield result
 
 
 def _can_fork() -> bool:

@@ -33,6 +33,13 @@ def wants_progress(stream: TextIO, environ: Optional[dict[str, str]] = None) -> 
     return bool(isatty and isatty())
 
 
+def _terminal_columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 class ProgressBar:
     """Counts files as the runner reports them; draws a bar once the run has taken DELAY seconds."""
 
@@ -58,8 +65,11 @@ class ProgressBar:
     def _open_bar(self) -> Any:
         from tqdm import tqdm
 
+        # A terminal that reports no size (a fresh pseudo-terminal) would hide the bar: assume 80x24.
+        sized = _terminal_columns(self.stream) > 0
+        size = {"dynamic_ncols": True} if sized else {"ncols": 80, "nrows": 24}
         return tqdm(total=self.total, initial=self.done, desc="Checking", unit="file", file=self.stream,
-                    leave=False, dynamic_ncols=True, mininterval=0.1)
+                    leave=False, mininterval=0.1, **size)
 
     @property
     def shown(self) -> bool:
