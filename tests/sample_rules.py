@@ -7,6 +7,8 @@ and a corpus rule (`twin-title`), loaded through `plugins:` in rules.yaml.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 PLUGIN_SOURCE = '''\
@@ -71,3 +73,25 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Desk", "GIT_AUTHOR_EMAIL": "desk@example.org",
+    "GIT_COMMITTER_NAME": "Test Desk", "GIT_COMMITTER_EMAIL": "desk@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def isolate_git(monkeypatch) -> None:
+    """A fixed identity and no user or system git config, for this process and the git it runs."""
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` (with the environment `isolate_git` set) and return its output."""
+    result = subprocess.run(["git", "-C", str(repo), "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false",
+                             *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
+    return result.stdout.strip()
