@@ -260,11 +260,13 @@ def test_plain_articles_give_no_findings(capsys, report_validator, text):
     assert run(capsys, report_validator) == (0, [])
 
 
-def test_rule_is_documented_in_ruffs_shape():
-    from qualitycheck.builtin.ad_text import DOCS, OPTIONS_SCHEMA
+@pytest.mark.parametrize("module", ["ad_text", "related_article"])
+def test_rules_are_documented_in_ruffs_shape_with_every_option(module):
+    import importlib
 
+    rule_module = importlib.import_module(f"qualitycheck.builtin.{module}")
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Options"):
-        assert heading in DOCS
-    assert OPTIONS_SCHEMA["additionalProperties"] is False
-    for name in OPTIONS_SCHEMA["properties"]:
-        assert f"`{name}`" in DOCS
+        assert heading in rule_module.DOCS
+    assert rule_module.OPTIONS_SCHEMA["additionalProperties"] is False
+    for name, spec in rule_module.OPTIONS_SCHEMA["properties"].items():
+        assert f"`{name}`" in rule_module.DOCS and "default" in spec

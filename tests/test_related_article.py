@@ -254,13 +254,3 @@ def test_http_check_is_off_by_default(capsys, report_validator, server):
     found = run(capsys, report_validator)
     assert found[0]["message"] == f"bare URL left between paragraphs: {server}/gone/x"
     assert _Handler.requests == []
-
-
-def test_rule_is_documented_in_ruffs_shape():
-    from qualitycheck.builtin.related_article import DOCS, OPTIONS_SCHEMA
-
-    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Options"):
-        assert heading in DOCS
-    assert OPTIONS_SCHEMA["additionalProperties"] is False
-    for name in OPTIONS_SCHEMA["properties"]:
-        assert f"`{name}`" in DOCS

@@ -19,9 +19,9 @@ are compiled once per process per distinct set of options.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+import zlib
 from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +32,7 @@ from qualitycheck.promos import widget_lines
 BLOCK, WEAK, NEUTRAL, GOOD, SEPARATOR = "B", "W", "N", "G", "X"
 
 SHORT_WORDS = 14  # a line of at most this many words is short
+_LONG_CHARACTERS = 150  # a single line this long has more than SHORT_WORDS words in any prose
 _TEXT_KEEP = 300  # characters of a non-story line kept for messages and excerpts
 
 # Cue weights; a short line needs 3 with a reader-directed cue, a long one 4 and a density of 0.08.
@@ -157,8 +158,8 @@ class _Tally:
 
 def line_hash(line: str) -> int:
     """A stable 64-bit hash of a line, case and spacing ignored (the same in every process)."""
-    normalized = " ".join(line.lower().split())
-    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "big")
+    data = " ".join(line.lower().split()).encode("utf-8")
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
 
 
 def _in_quotes(line: str, position: int) -> bool:
@@ -203,8 +204,8 @@ def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -
         if kind == "report":
             tally.report += 1
             continue
-        line_start = starts[number - 1]
-        if _in_quotes(lines[number - 1], match.start - line_start):
+        line = lines[number - 1]
+        if ('"' in line or "“" in line) and _in_quotes(line, match.start - starts[number - 1]):
             tally.quoted += 1  # quoted or mentioned, not said to the reader
             continue
         if kind == "you":
@@ -312,9 +313,13 @@ _MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], lists: _Lists) -> LineInfo:
     first, last = numbers[0], numbers[-1]
     last_line = lines[last - 1]
-    stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
     tally = _merged(numbers, tallies)
-    word_count = len(stripped.split())
+    if (tally is None or (tally.report and not tally.phrases)) and (
+            last > first or len(last_line) > _LONG_CHARACTERS):
+        # No cue at all, or reported speech, in a long line or a wrapped run: story, decided cheaply.
+        return _info(first, GOOD, last_line, short=False, reported=tally is not None, last=last)
+    stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
+    word_count = stripped.count(" ") + 1
     short = word_count <= SHORT_WORDS
     label_key = " ".join(_LABEL_STRIP.sub("", stripped.lower()).split()) if word_count <= 5 else ""
     label_category = lists.labels.get(label_key) if label_key else None

@@ -1,10 +1,11 @@
 """Find many phrases in a text in one pass, case- and whitespace-tolerantly.
 
 A `PhraseMatcher` holds an Aho-Corasick automaton (pyahocorasick) of
-normalized phrases. `find(text)` lower-cases the text, turns every line break into a space
-and every run of spaces into one (a blank line stays two spaces, so no
-phrase matches across paragraphs), runs the automaton once, keeps whole-word
-matches only, and maps every match back to offsets of the original text.
+normalized phrases. `find(text)` lower-cases the text, turns every line break and punctuation
+mark into a space and every run of spaces into one (a blank line stays two
+spaces, so no phrase matches across paragraphs), runs the automaton once over
+keys stored as " words ", so that only whole words match without a check per
+hit, and maps every match back to offsets of the original text.
 
 The automaton is built once per matcher, on first use; build matchers
 lazily (e.g. behind `functools.lru_cache`) so that importing a rule costs
@@ -31,8 +32,8 @@ class Match(NamedTuple):
 
 
 def normalize_phrase(phrase: str) -> str:
-    """The form phrases are stored and matched in: lower case, single spaces."""
-    return " ".join(phrase.lower().split())
+    """The form phrases are matched in: lower case, punctuation as spaces, single spaces ("Don't" -> "don t")."""
+    return " ".join(phrase.lower().translate(_SEPARATORS).split())
 
 
 def _lower_same_length(text: str) -> str:
@@ -54,7 +55,7 @@ def normalize_text(text: str) -> tuple[str, list[int], list[int]]:
     """
     lowered = _lower_same_length(text)
     if "  " not in lowered and "\t" not in lowered and "\xa0" not in lowered:
-        return lowered.translate(_SINGLE_WS), [], []
+        return lowered.translate(_SEPARATORS), [], []
     pieces: list[str] = []
     shift_at: list[int] = []
     shifts: list[int] = []
@@ -71,12 +72,15 @@ def normalize_text(text: str) -> tuple[str, list[int], list[int]]:
         shift_at.append(out_len)
         shifts.append(total)
     pieces.append(lowered[last:])
-    return "".join(pieces).translate(_SINGLE_WS), shift_at, shifts
+    return "".join(pieces).translate(_SEPARATORS), shift_at, shifts
 
 
-# Same-length case: every odd whitespace character was a single one.
-_SINGLE_WS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
-                                       "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
+# Every whitespace and punctuation character becomes a space (same length, so offsets stay put).
+# Keys are stored as " words " with the same translation, so the automaton only finds whole words.
+_SEPARATORS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003"
+                                        "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+                                        "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+                                        "“”‘’«»„‚‹›–—―‐‑…·•●▪◦‣►▶▸▹➤→⇒←|¦§¶©®™°"}
 
 
 def _original(offset: int, shift_at: list[int], shifts: list[int]) -> int:
@@ -106,7 +110,7 @@ class PhraseMatcher:
 
         automaton = ahocorasick.Automaton()
         for key, payloads in self._table.items():
-            automaton.add_word(key, (key, tuple(payloads)))
+            automaton.add_word(f" {key} ", (key, len(key), tuple(payloads)))
         if len(automaton):
             automaton.make_automaton()
         self._automaton = automaton
@@ -118,15 +122,15 @@ class PhraseMatcher:
         if not len(automaton) or not text:
             return
         normalized, shift_at, shifts = normalize_text(text)
-        size = len(normalized)
-        for last, (key, payloads) in automaton.iter(normalized):
-            start = last - len(key) + 1
-            end = last + 1
-            if key[0].isalnum() and start > 0 and normalized[start - 1].isalnum():
-                continue
-            if key[-1].isalnum() and end < size and normalized[end].isalnum():
-                continue
-            original_start = _original(start, shift_at, shifts)
-            original_end = _original(last, shift_at, shifts) + 1
+        # Padded with a space at each end: a key " word " ending at padded index `last` covers
+        # normalized[last - 1 - size : last - 1].
+        for last, (key, size, payloads) in automaton.iter(f" {normalized} "):
+            end = last - 1
+            start = end - size
+            if shift_at:
+                original_start = _original(start, shift_at, shifts)
+                original_end = _original(end - 1, shift_at, shifts) + 1
+            else:
+                original_start, original_end = start, end
             for payload in payloads:
                 yield Match(original_start, original_end, key, payload)
