@@ -158,6 +158,7 @@ def command_check(args: argparse.Namespace) -> int:
     from qualitycheck.ruleset import options_digest
     from qualitycheck.execution import default_jobs
     from qualitycheck.model import FormatContext, Severity
+    from qualitycheck.paths import display_path
     from qualitycheck.ruleset import build_ruleset
     from qualitycheck.runner import run
 
@@ -194,13 +195,20 @@ def command_check(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     for target in targets:
         formatter = registry.formatters[target.format]
-        if target.path is None:
-            context = FormatContext(color=_wants_color(sys.stdout))
-            formatter.write(report, sys.stdout, context)
-        else:
-            buffer = io.StringIO()
-            formatter.write(report, buffer, FormatContext(color=False))
-            write_atomic(target.path, buffer.getvalue())
+        stream = sys.stdout if target.path is None else io.StringIO()  # the old file stays if writing fails
+        try:
+            formatter.write(report, stream, FormatContext(color=target.path is None and _wants_color(stream)))
+        except Exception as exc:
+            if isinstance(exc, OSError) or formatter.origin == "qualitycheck":
+                raise  # a broken pipe, or our own bug (keeps its traceback)
+            raise UserError(f"--format {target.format}: the formatter from {formatter.origin} crashed: "
+                            f"{type(exc).__name__}: {exc}") from exc
+        if target.path is not None:
+            try:
+                write_atomic(target.path, stream.getvalue())
+            except OSError as exc:
+                raise UserError(f"--output {display_path(target.path)}: cannot write the report: "
+                                f"{exc.strerror or exc}") from None
     return report.exit_code
 
 
