@@ -22,9 +22,10 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".qualitycheck", ".venv", "venv
 def glob_to_regex(pattern: str) -> str:
     """Translate a glob with `**` into a regex over POSIX relative paths."""
     pattern = pattern.strip()
-    if pattern.startswith("./"):
+    anchored = pattern.startswith("./")  # `./news/` means the folder beside rules.yaml, not any `news/`
+    if anchored:
         pattern = pattern[2:]
-    anchored = "/" in pattern.rstrip("/")
+    anchored = anchored or "/" in pattern.rstrip("/")
     pattern = pattern.strip("/")
     out = []
     index = 0
