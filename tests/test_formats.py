@@ -393,3 +393,50 @@ def test_every_format_is_registered():
 
     registry = load_registry(load_config(None))
     assert {"text", "json", "github", "sarif", "junit"} <= set(registry.formatters)
+
+
+# --- docs/ci.md stays true --------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+CI_DOC = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+
+
+def _commands_in_ci_doc() -> list[list[str]]:
+    """Every `qualitycheck check` command in the doc's YAML blocks, with CI variables filled in."""
+    import shlex
+
+    import yaml
+
+    commands = []
+    for block in re.findall(r"```yaml\n(.*?)```", CI_DOC, re.DOTALL):
+        yaml.safe_load(block)  # the workflow and the job must be valid YAML
+        flat = " ".join(re.sub(r"^\s*(- )?", "", line) for line in block.splitlines())
+        for match in re.finditer(r"qualitycheck check .*?(?=\s+- |\s+\w+:\s|$)", flat):
+            text = re.sub(r"\$\{\{[^}]*\}\}|\$\w+", "main", match.group(0))
+            commands.append(shlex.split(text)[1:])
+    return commands
+
+
+def test_ci_doc_commands_are_valid_yaml_and_options(capsys):
+    from qualitycheck.cli import build_parser
+
+    commands = _commands_in_ci_doc()
+    assert len(commands) == 2  # the GitHub workflow step and the GitLab job
+    parser = build_parser()
+    known = {"text", "json", "github", "sarif", "junit"}
+    for command in commands:
+        args = parser.parse_args(command)  # an unknown option exits here
+        assert args.changed_since == "origin/main"
+        assert args.paths == []
+        assert {spec.split(":")[0] for spec in args.output} <= known
+
+
+def test_ci_doc_jsonl_annotation_is_what_a_run_prints(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+
+    main(["check", "--no-cache", "--format", "github", "examples/newsroom-feed.jsonl"])
+
+    printed = capsys.readouterr().out.splitlines()
+    shown = re.search(r"(::warning file=examples/newsroom-feed.jsonl.*)", CI_DOC).group(1)
+    assert shown in printed, ("docs/ci.md shows an annotation a run no longer prints; paste the line that "
+                              "`qualitycheck check --format github examples/newsroom-feed.jsonl` prints now")
