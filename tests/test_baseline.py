@@ -96,6 +96,7 @@ def test_new_findings_fail_and_text_output_shows_only_them(tmp_path, capsys):
     out = capsys.readouterr().out
     locations = [line.split(" ")[0] for line in out.splitlines() if ": appeal-line " in line]
     assert locations == ["news/b.md:6:14:"]
+    assert out.splitlines()[-1] == "Found 1 finding (1 error) in 1 of 2 files; 1 baselined."
 
 
 def test_fixed_findings_drop_out_when_the_baseline_is_rewritten(tmp_path, capsys, report_validator):

@@ -265,4 +265,5 @@ def test_check_never_writes_suppressed_files(tmp_path, capsys):
     before = article.read_bytes()
 
     assert main(["check", *SELECT]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "No findings in 1 file; 1 suppressed."
     assert Path(article).read_bytes() == before

@@ -32,6 +32,10 @@ def summary_line(report: Report) -> str:
         text = f"Found {_plural(len(report.findings), 'finding')} ({parts}) in {touched} of {_plural(report.files, 'file')}"
     if report.errors:
         text += f"; {_plural(len(report.errors), 'rule error')}"
+    hidden = [f"{report.extra_summary[key]} {key}" for key in ("suppressed", "baselined")
+              if report.extra_summary.get(key)]
+    if hidden:
+        text += f"; {', '.join(hidden)}"  # not shown, but not lost either
     return text + "."
 
 
