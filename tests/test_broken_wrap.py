@@ -275,3 +275,29 @@ def test_unknown_option_is_a_config_error(tmp_path, capsys):
     assert main(["check", "."]) == 2
     err = capsys.readouterr().err
     assert "rules.yaml:5:7" in err and "skip" in err
+
+
+def test_ragged_pdf_lines_are_one_paragraph():
+    # proportional fonts: each line holds 80 to 92 characters, breaks after commas included
+    text = ("The port authority confirmed on Friday that dredging of the inner channel, delayed\n"
+            "twice by storms, would resume next week, and that the two largest berths would\n"
+            "reopen to container ships by the middle of the month, in time for the harvest exports.\n"
+            "\n"
+            "Shipping agents said the closure had cost the port about a fifth of its usual traffic,\n"
+            "with several lines diverting vessels to the deeper harbour across the bay instead.\n"
+            "\n"
+            "A spokesperson for the dock workers' union said its members had been paid throughout,\n"
+            "but warned that overtime bans would follow if the night shifts were not restored.\n")
+    assert spans(text) == [(1, 3), (5, 6), (8, 9)]
+
+
+def test_email_headers_and_one_sentence_per_line_footers_are_not_wraps():
+    body = "\n\n".join(textwrap.fill(p, 68) for p in FERRY[:3])
+    text = ("Subject: Harbour bulletin \u2014 ferry terminal delay, refunds and shop rents\n"
+            "From: Harbour Bulletin <bulletin@harbour.example>\n"
+            "Date: Mon, 4 Mar 2024 07:00:00 +0000\n\n" + body + "\n\n"
+            "You are receiving this bulletin because you registered at harbour.example.\n"
+            "Manage your subscription preferences or unsubscribe with one click here.\n"
+            "Harbour Bulletin, 3 Quay Street, Port Ellis PE1 4QT\n"
+            "Forward this bulletin to a friend\n")
+    assert spans(text) == [(5, 8), (10, 12), (14, 16)]

@@ -220,3 +220,13 @@ def test_cli_uses_as_of_and_reports_file_positions(tmp_path, capsys, report_vali
     assert "1 month later than the article's publication date 2024-06-01 (from --as-of" in \
         report["findings"][1]["message"]
     assert "(from the front matter field 'published')" in report["findings"][0]["message"]
+
+
+def test_publication_name_dateline_is_a_source():
+    text = ("FLOOD BARRIER OPENS AHEAD OF SCHEDULE\n\nHarbour Gazette, 9 August 2022\n\n"
+            "The barrier closed for the first time on Monday.\n\n"
+            "<https://harbourgazette.example/2022/11/barrier-review-published>\n")
+    found = issues(text, fmt="txt")
+    assert [(i.line, i.column) for i in found] == [(7, 2)]
+    assert found[0].message.startswith("URL dated November 2022 is 3 months later than the article's publication "
+                                       "date 2022-08-09 (from the dateline on line 3)")

@@ -48,8 +48,12 @@ _DATE_ANYWHERE = re.compile(r"(?<![\w])" + _DATE)
 
 _LABEL = (r"(?i:(?:(?:first|originally|last)\s+)?(?:published|posted|updated|modified|dated|date|filed|issued"
           r"|released|written)(?:\s+(?:on|at))?)[*_]*\s*[:\-\u2013\u2014]?[*_]*\s*")
-_BYLINE = r"(?i:by)\s+[^|\u00b7\u2022\n]{2,80}?\s*[|\u00b7\u2022,\u2013\u2014-]\s*(?:" + _LABEL + r")?"
-_PLACE = r"[A-Z][A-Z.'\u2019\- ]{1,40}(?:,\s*[A-Z][\w.'\u2019 -]{1,30})?\s*,\s*"
+_BYLINE = (r"(?i:by)\s+[^|\u00b7\u2022\n]{2,80}?(?:\s*[|\u00b7\u2022,\u2013\u2014-]|\s+(?i:on))\s*"
+           r"(?:" + _LABEL + r")?")
+# A place or publication before the date: "STOCKHOLM, ", "NEW YORK (AP) ", "Riverside Gazette, ", "Oslo | ".
+_NAME_WORD = r"[A-Z][\w.'\u2019&-]*"
+_PLACE = (r"(?:[A-Z][A-Z.'\u2019\- ]{1,40}|" + _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + r"|of|the|on|upon|de|la|am))*)"
+          r"(?:,\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")*)?(?:\s*\([^)\n]{1,30}\))?\s*[,|\u00b7\u2013\u2014:]\s*")
 _DECORATION = r"^[\s*_>#]*"
 # After the date: end of line, a time, a dash or bar, an agency in parentheses, or a byline.
 _TAIL = (r"[\s*_]*(?:$|[|\u00b7\u2022\u2013\u2014-]|\(|,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}|\d{1,2}\s*(?i:am|pm)"

@@ -106,6 +106,9 @@ _CAPTION = re.compile(
     r"|\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$"
     r"|^\s*\u00a9"
 )
+_HEADER = re.compile(
+    r"^\s*(?i:subject|from|to|cc|bcc|date|sent|reply-to|title|author|byline|source|tags?|category|section"
+    r"|keywords|location|url|link|published|updated|filed|credit|photo|image|caption)\s*:\s")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]*_"
 _TERMINAL = frozenset(".!?\u2026")
@@ -125,7 +128,7 @@ every more most very both all also its than then there per via
 def _line_kind(line: str, stripped: str) -> int:
     """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
     if (_HEADING.match(line) or _RULE_LINE.match(line) or _TABLE.search(line) or _BARE_URL.match(line)
-            or _CAPTION.search(stripped)):
+            or _CAPTION.search(stripped) or _HEADER.match(stripped)):
         return _STRUCTURAL
     if not any(ch.islower() for ch in stripped):  # ALL-CAPS headings, datelines, numbers
         return _STRUCTURAL
@@ -135,8 +138,8 @@ def _line_kind(line: str, stripped: str) -> int:
 class _Lines:
     """Per-line facts the break decisions need, computed once per document."""
 
-    __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_word", "ends_function", "hyphen",
-                 "starts_upper", "starts_lower")
+    __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_colon", "ends_word", "ends_function",
+                 "hyphen", "starts_upper", "starts_lower")
 
     def __init__(self, lines: list[str], markdown: bool) -> None:
         n = len(lines)
@@ -146,6 +149,7 @@ class _Lines:
         self.first_word = [0] * n
         self.ends_terminal = [False] * n
         self.ends_word = [False] * n
+        self.ends_colon = [False] * n
         self.ends_function = [False] * n
         self.hyphen = [False] * n
         self.starts_upper = [False] * n
@@ -179,6 +183,7 @@ class _Lines:
             self.hyphen[i] = ends_with_hyphen_break(content)
             tail = content.rstrip(_CLOSERS) or content
             self.ends_terminal[i] = tail[-1] in _TERMINAL
+            self.ends_colon[i] = tail[-1] == ":"
             last = content[-1]
             self.ends_word[i] = last.isalnum() or (last in _CLOSERS and not self.ends_terminal[i]) or self.hyphen[i]
             if last.isalpha():
@@ -213,14 +218,19 @@ def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional
 
 
 def _is_wrap_break(facts: _Lines, i: int, width: int) -> bool:
-    """Whether the break after line `i` (0-based) is where a wrapper at `width` would break."""
+    """Whether the break after line `i` (0-based) is where a wrapper at `width` would break.
+
+    The line must come close to the width. A break mid-sentence is then a wrap
+    (PDF text is ragged: proportional fonts fit more or fewer characters per
+    line); a break after sentence punctuation only when the next line's first
+    word would not have fitted, as a greedy wrapper decides.
+    """
     length = facts.length[i]
-    if length > width * 1.15 or length < width * 0.7:
+    if length > width * 1.15 or length < width * 0.72:
         return False
-    tolerance = max(3, round(width * 0.08))
-    if facts.hyphen[i] and facts.starts_lower[i + 1]:
-        return length >= width - 2 * tolerance
-    return length + 1 + facts.first_word[i + 1] > width - tolerance
+    if not facts.ends_terminal[i]:
+        return True
+    return length + 1 + facts.first_word[i + 1] > width - max(3, round(width * 0.08))
 
 
 def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140) -> Iterator[
@@ -233,12 +243,15 @@ def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width:
     kind = facts.kind
     n = len(lines)
     wraps = [kind[i] == _PROSE and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width) for i in range(n - 1)]
-    # A file wrapped as a whole (a PDF or e-mail extraction): many wrap breaks that mostly read on mid-sentence,
-    # and hardly any prose line far beyond the width. There a lone two-line paragraph is enough evidence.
+    # A file wrapped as a whole (a PDF or e-mail extraction): many wrap breaks that mostly read on mid-sentence
+    # and mostly fall after a word (not after a comma, as one-clause-per-line text does), and hardly any prose
+    # line far beyond the width. There a lone two-line paragraph is enough evidence.
     strong = sum(1 for i in range(n - 1) if wraps[i] and facts.strong(i))
+    word_ends = sum(1 for i in range(n - 1) if wraps[i] and facts.ends_word[i])
     total = sum(wraps)
     overlong = sum(1 for i in range(n) if kind[i] == _PROSE and facts.length[i] > width * 1.3)
-    whole_file = support >= 4 and strong * 5 >= total * 3 and overlong * 3 <= support
+    whole_file = (support >= 4 and strong * 5 >= total * 3 and word_ends * 2 >= total
+                  and overlong * 3 <= support)
     i = 0
     while i < n - 1:
         if not wraps[i]:
@@ -261,10 +274,17 @@ def _looks_wrapped(facts: _Lines, first: int, last: int, width: int, support: in
         # verse, lyrics, captions: lines that start capitalised, end at phrase boundaries, and a stanza
         # that does not end like a sentence
         return False
+    tolerance = max(3, round(width * 0.08))
+    solid = sum(1 for j in breaks if facts.strong(j) or facts.length[j] + 1 + facts.first_word[j + 1] > width - tolerance)
+    if solid * 2 < count + (count == 1):
+        return False  # breaks that neither read on mid-sentence nor are forced by the width: verse in a wrapped file
     if count == 1:  # a two-line paragraph: the break must be mid-sentence and the width confirmed elsewhere
-        tight = facts.length[first] >= width - max(3, round(width * 0.08))
-        return support >= 3 and not facts.ends_terminal[first] and (facts.ends_word[first] or tight)
-    word_ends = sum(1 for j in breaks if facts.ends_word[j])
+        tight = facts.length[first] >= width - tolerance
+        return (support >= 3 and not facts.ends_terminal[first] and (facts.ends_word[first] or tight)
+                and (facts.ends_terminal[last] or facts.ends_colon[last]))  # and ends like a paragraph
+    word_ends = sum(1 for j in breaks if facts.ends_word[j] or (
+        whole_file and not facts.ends_terminal[j]
+        and facts.length[j] + 1 + facts.first_word[j + 1] > width - tolerance))
     if word_ends * 2 < count:
         return False  # one clause per line (semantic line breaks)
     capitals = sum(1 for j in breaks if facts.starts_upper[j + 1])
