@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     check.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
     check.add_argument("--format", default="text", metavar="NAME",
-                       help="report format: text, json, or a plugin's (default: text)")
+                       help="report format: text, json, github, sarif, junit, or a plugin's (default: text)")
     check.add_argument("--output", action="append", default=[], metavar="[FORMAT:]FILE",
                        help="write the report to FILE (atomically) instead of standard output; "
                             "repeat with FORMAT: to write several formats (FORMAT:- is standard output)")
