@@ -184,3 +184,14 @@ def test_a_folder_is_checked_recursively_in_path_order(tmp_path, check_json):
 
     assert places(report, "path") == [("a/deeper/first.txt",), ("b/second.md",)]
     assert report["summary"]["files"] == 2
+
+
+def test_jsonl_ids_that_are_not_strings_are_named_as_json_writes_them(tmp_path, check_json):
+    project(tmp_path)
+    write(tmp_path, "feed.jsonl", _jsonl({"id": 12, "text": "XXX"}, {"id": True, "text": "XXX"},
+                                         {"id": 2.5, "text": "XXX"}, {"id": "", "text": "XXX"}))
+
+    _, report, _ = check_json(*CORE_RULES, "feed.jsonl")
+
+    assert places(report, "record") == [("12",), ("2.5",), ("line 4",), ("true",)]
+

@@ -74,7 +74,10 @@ def load_jsonl(path: Path, display_path: str, options: Mapping[str, Any]) -> Ite
                               record=fallback, record_line=number)
             continue
         record_id = record.get(id_field)
-        record_name = str(record_id) if record_id not in (None, "") else fallback
+        if record_id is None or record_id == "":
+            record_name = fallback
+        else:  # a number or true stays as JSON wrote it (7, true), not as Python prints it (True)
+            record_name = record_id if isinstance(record_id, str) else json.dumps(record_id, ensure_ascii=False)
         if record_name in seen_ids:
             yield LoadProblem(METADATA, f"record id {record_name!r} on line {number} is already used on line "
                                         f"{seen_ids[record_name]}; ids must be unique", record=f"{record_name} (line {number})",
