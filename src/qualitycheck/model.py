@@ -230,6 +230,12 @@ class Rule:
 
     `docs` is Markdown in ruff's shape: "What it does", "Why is this bad?",
     "Example", "Options". `origin` is filled in by the plugin manager.
+
+    `index_keys(data)` (corpus rules, optional) returns the integer keys under
+    which the archive index files a document's collected `data`; when checking
+    a few files against the index, only indexed documents sharing a key with a
+    target are loaded as context (duplicate-article: its LSH band keys).
+    Without it, every indexed document is context for the rule.
     """
 
     name: str
@@ -242,6 +248,7 @@ class Rule:
     collect: Optional[CorpusCollect] = None
     docs: str = ""
     origin: str = ""
+    index_keys: Optional[Callable[[Any], Iterable[int]]] = None
 
     def __post_init__(self) -> None:
         if self.scope not in ("document", "corpus"):

@@ -249,6 +249,7 @@ def run(
     files_found: Optional[Callable[[int], None]] = None,
     validate: bool = True,
     explicit: bool = False,
+    use_index: bool = True,
 ) -> Report:
     """Check `paths` (or what `include:` names) and return the Report.
 
@@ -256,6 +257,8 @@ def run(
     of unchanged files; `files_found(total)` is told once how many files will be
     read (targets and context) and `progress(n)` each time n more are done.
     `explicit` means `paths` is the complete list of targets, even when empty.
+    With `use_index` and an archive index (see `qualitycheck.index`), context
+    files unchanged since the index are looked up there instead of re-read.
     """
     from qualitycheck.execution import check_files
     from qualitycheck.suppressions import SuppressionPolicy
@@ -265,13 +268,24 @@ def run(
     targets, context = select_files(config, registry, paths, explicit)
     if not plan.corpus_rules:
         context = []
+    index_view = None
+    if context and use_index:
+        from qualitycheck.index import open_view
+
+        index_view = open_view(config, plan)
+        if index_view is not None:
+            context = index_view.stale(context)
     items = [(path, display_path(path), True) for path in targets]
     items += [(path, display_path(path), False) for path in context]
     if files_found is not None:
         files_found(len(items))
     results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress)
     target_names = {display_path(path) for path in targets}
-    corpus = run_corpus_rules(plan, (doc for r in results for doc in r.collected), target_names)
+    collected = [doc for r in results for doc in r.collected]
+    if index_view is not None:
+        collected += index_view.documents([doc for r in results[: len(targets)] for doc in r.collected])
+        index_view.close()
+    corpus = run_corpus_rules(plan, collected, target_names)
     target_results = results[: len(targets)]
     findings = [f for r in target_results for f in r.findings] + corpus.findings
     findings, suppression_summary = suppression.apply(findings, (s for r in target_results for s in r.suppressions))

@@ -17,6 +17,7 @@ BUILTIN_MODULES = (
     "qualitycheck.builtin.broken_wrap",
     "qualitycheck.builtin.future_url",
     "qualitycheck.builtin.duplicate_paragraph",
+    "qualitycheck.builtin.duplicate_article",
     "qualitycheck.suppressions",
     "qualitycheck.builtin.yaml_rules",
 )

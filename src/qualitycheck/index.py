@@ -1,0 +1,521 @@
+"""The archive index: every document's identity and every corpus rule's collected data, in SQLite.
+
+A pre-commit or CI run checks a few new files, but corpus rules compare them
+with the whole archive. Instead of re-reading the archive, `check` looks it up
+here: files whose size and mtime (or, when in doubt, content hash) match the
+index are not read, files changed since are re-read as usual.
+
+The index is generic over corpus rules: for each document it stores the file
+(path relative to the config folder, SHA-256, size, mtime), the record name,
+where its text starts, its metadata, and for each corpus rule the pickled
+output of `collect` keyed by rule name and a digest of the rule's options.
+A rule that declares `index_keys(data)` also gets those integer keys stored
+in an indexed table (duplicate-article: its LSH band keys), and a check loads
+only the indexed documents sharing a key with a target; other rules get every
+indexed document as context. A module defining a corpus rule may define
+`index_settings()` returning what else decides its collected data (library
+versions, hashing parameters); it is folded into the rule's digest.
+
+Safety: `build` writes a new database beside the old one and renames it into
+place, so an interrupted build leaves the previous index (or none). `update`
+runs in one SQLite transaction, so an interrupted update leaves the index as
+it was. The tool version and every setting that decides the stored data are
+recorded; a mismatched index is refused with a one-line message to rebuild.
+
+The index is a local cache of pickled data: build it yourself, don't commit
+it or use one from an untrusted source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from qualitycheck import __version__
+from qualitycheck.config import Config
+from qualitycheck.errors import UserError
+from qualitycheck.model import DocumentRef
+from qualitycheck.paths import display_path
+from qualitycheck.ruleset import ActiveRule
+
+FORMAT_VERSION = 1
+DEFAULT_PATH = ".qualitycheck/index.sqlite"
+RACY_WINDOW_NS = 2_000_000_000  # files modified this close to a build are verified by content hash
+REBUILD = "run `qualitycheck index build` to rebuild it"
+_PARAMS = 900  # SQLite host parameters per statement, below the historic limit of 999
+_PICKLE = 4
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL,
+                   size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE documents(id INTEGER PRIMARY KEY, file INTEGER NOT NULL, position INTEGER NOT NULL,
+                       record TEXT, first_line INTEGER NOT NULL, record_line INTEGER, metadata BLOB NOT NULL);
+CREATE INDEX documents_by_file ON documents(file);
+CREATE TABLE rules(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, digest TEXT NOT NULL);
+CREATE TABLE collected(rule INTEGER NOT NULL, document INTEGER NOT NULL, data BLOB NOT NULL,
+                       PRIMARY KEY(rule, document)) WITHOUT ROWID;
+CREATE TABLE keys(rule INTEGER NOT NULL, key INTEGER NOT NULL, document INTEGER NOT NULL,
+                  PRIMARY KEY(rule, key, document)) WITHOUT ROWID;
+"""
+
+
+# --- settings -------------------------------------------------------------------------------------------------
+
+def index_path(config: Config) -> Path:
+    """Where the index lives: `index.path` in rules.yaml (relative to it), else .qualitycheck/index.sqlite."""
+    section = config.raw.get("index") if isinstance(config.raw, Mapping) else None
+    given = section.get("path") if isinstance(section, Mapping) else None
+    return config.root / (given or DEFAULT_PATH)
+
+
+def rule_digest(active: ActiveRule) -> str:
+    """Everything that decides what a corpus rule's `collect` returns."""
+    module = sys.modules.get(getattr(active.rule.collect, "__module__", "") or "")
+    extra = getattr(module, "index_settings", None)
+    payload = {"name": active.rule.name, "origin": active.rule.origin, "options": active.options,
+               "tool": __version__, "extra": extra() if callable(extra) else None}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def loader_digest(plan) -> str:
+    """Which loader reads which suffix, with which options: decides the documents themselves."""
+    payload = {"loaders": sorted((suffix, loader.name, loader.origin) for suffix, loader in plan.loaders.items()),
+               "options": plan.loader_options}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _relative(config: Config, path: Path) -> str:
+    return display_path(path, config.root)
+
+
+def _shown(config: Config, relative: str) -> str:
+    return display_path(config.root / relative)
+
+
+# --- opening and validating -----------------------------------------------------------------------------------
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    else:
+        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    return connection
+
+
+def _read_meta(connection: sqlite3.Connection, shown: str) -> dict[str, str]:
+    try:
+        return dict(connection.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{shown}: not a usable qualitycheck index ({exc}); {REBUILD}") from None
+
+
+def _validate(meta: Mapping[str, str], plan, shown: str, rules: Sequence[ActiveRule]) -> dict[str, int]:
+    """Rule name -> rule id in the index, or a UserError saying why the index does not fit."""
+    if meta.get("format") != str(FORMAT_VERSION):
+        raise UserError(f"{shown}: index format {meta.get('format', 'unknown')} is not the one this version "
+                        f"reads ({FORMAT_VERSION}); {REBUILD}")
+    if meta.get("tool") != __version__:
+        raise UserError(f"{shown}: index was built by qualitycheck {meta.get('tool', 'unknown')}, this is "
+                        f"{__version__}; {REBUILD}")
+    if meta.get("loaders") != loader_digest(plan):
+        raise UserError(f"{shown}: index was built with other input settings (inputs: or loader plugins); {REBUILD}")
+    stored = json.loads(meta.get("rules", "{}"))
+    ids = {}
+    for active in rules:
+        entry = stored.get(active.name)
+        if entry is None:
+            raise UserError(f"{shown}: index holds no data for rule {active.name!r}; {REBUILD}")
+        if entry["digest"] != rule_digest(active):
+            raise UserError(f"{shown}: index was built with other settings for rule {active.name!r} (its options, "
+                            f"or the rule's code changed); {REBUILD}")
+        ids[active.name] = entry["id"]
+    return ids
+
+
+# --- writing --------------------------------------------------------------------------------------------------
+
+@dataclass
+class IndexedFile:
+    """One file to store: where it is, its content hash and stat, and what `check_file` collected from it."""
+
+    relative: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    collected: list  # runner.CollectedDocument
+
+
+def describe(config: Config, path: Path, result) -> Optional[IndexedFile]:
+    """An IndexedFile for `path` and its FileResult, or None when the file cannot be read now."""
+    try:
+        stat = os.stat(path)
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return IndexedFile(_relative(config, path), file_sha256(data), stat.st_size, stat.st_mtime_ns,
+                       list(result.collected))
+
+
+class _Writer:
+    """Inserts files, documents, collected data and keys in batches."""
+
+    def __init__(self, connection: sqlite3.Connection, rules: Sequence[ActiveRule], rule_ids: Mapping[str, int]):
+        self.connection = connection
+        self.rules = rules
+        self.rule_ids = rule_ids
+        self.next_file = (connection.execute("SELECT COALESCE(MAX(id), 0) FROM files").fetchone()[0]) + 1
+        self.next_document = (connection.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]) + 1
+        self.documents = 0
+
+    def add(self, files: Iterable[IndexedFile]) -> None:
+        file_rows, document_rows, data_rows, key_rows = [], [], [], []
+        for indexed in files:
+            file_id = self.next_file
+            self.next_file += 1
+            file_rows.append((file_id, indexed.relative, indexed.sha256, indexed.size, indexed.mtime_ns))
+            for position, doc in enumerate(indexed.collected):
+                document_id = self.next_document
+                self.next_document += 1
+                self.documents += 1
+                document_rows.append((document_id, file_id, position, doc.ref.record, doc.first_line,
+                                      doc.record_line, pickle.dumps(dict(doc.metadata), _PICKLE)))
+                for active in self.rules:
+                    if active.name not in doc.data:
+                        continue
+                    rule_id = self.rule_ids[active.name]
+                    value = doc.data[active.name]
+                    data_rows.append((rule_id, document_id, pickle.dumps(value, _PICKLE)))
+                    if active.rule.index_keys is not None:
+                        key_rows.extend((rule_id, key, document_id) for key in set(active.rule.index_keys(value)))
+        execute = self.connection.executemany
+        execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", file_rows)
+        execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", document_rows)
+        execute("INSERT INTO collected VALUES (?, ?, ?)", data_rows)
+        execute("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", key_rows)
+
+    def remove(self, file_ids: Sequence[int]) -> None:
+        """Delete files with their documents, collected data and keys."""
+        by_id = {a.name: a for a in self.rules}
+        names = {rule_id: name for name, rule_id in self.rule_ids.items()}
+        for chunk in _chunks(list(file_ids)):
+            marks = ",".join("?" * len(chunk))
+            documents = [row[0] for row in self.connection.execute(
+                f"SELECT id FROM documents WHERE file IN ({marks})", chunk)]
+            for doc_chunk in _chunks(documents):
+                doc_marks = ",".join("?" * len(doc_chunk))
+                rows = self.connection.execute(
+                    f"SELECT rule, document, data FROM collected WHERE document IN ({doc_marks})", doc_chunk).fetchall()
+                keys = []
+                for rule_id, document_id, blob in rows:
+                    active = by_id.get(names.get(rule_id, ""))
+                    if active is not None and active.rule.index_keys is not None:
+                        keys.extend((rule_id, key, document_id) for key in set(active.rule.index_keys(pickle.loads(blob))))
+                self.connection.executemany("DELETE FROM keys WHERE rule = ? AND key = ? AND document = ?", keys)
+                self.connection.execute(f"DELETE FROM collected WHERE document IN ({doc_marks})", doc_chunk)
+                self.connection.execute(f"DELETE FROM documents WHERE id IN ({doc_marks})", doc_chunk)
+            self.connection.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+
+
+def _chunks(items: list, size: int = _PARAMS) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _meta_rows(plan, rules: Sequence[ActiveRule], rule_ids: Mapping[str, int], scope: Sequence[str],
+               started_ns: int) -> list[tuple[str, str]]:
+    return [
+        ("format", str(FORMAT_VERSION)),
+        ("tool", __version__),
+        ("loaders", loader_digest(plan)),
+        ("rules", json.dumps({a.name: {"id": rule_ids[a.name], "digest": rule_digest(a)} for a in rules},
+                             sort_keys=True)),
+        ("scope", json.dumps(list(scope))),
+        ("built_ns", str(started_ns)),
+    ]
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    files: int
+    documents: int
+    seconds: float
+
+
+def build(config: Config, plan, scope: Sequence[str], files: Iterable[IndexedFile], started_ns: int,
+          fail_after: Optional[int] = None) -> BuildSummary:
+    """Write a new index from `files` (of the corpus rules in `plan`) and move it into place atomically.
+
+    `scope` is the list of paths (relative to the config folder) the index covers, empty for all of
+    `include:`; `update` rescans the same. `fail_after` raises after that many files (for tests of
+    interrupted builds).
+    """
+    started = time.perf_counter()
+    target = index_path(config)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    rules = plan.corpus_rules
+    rule_ids = {active.name: number for number, active in enumerate(rules, start=1)}
+    connection = _connect(temporary, read_only=False)
+    try:
+        connection.execute("PRAGMA journal_mode=OFF")  # the rename below is what makes the build atomic
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.executescript(SCHEMA)
+        connection.execute("BEGIN")
+        connection.executemany("INSERT INTO rules VALUES (?, ?, ?)",
+                               [(rule_ids[a.name], a.name, rule_digest(a)) for a in rules])
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", _meta_rows(plan, rules, rule_ids, scope, started_ns))
+        writer = _Writer(connection, rules, rule_ids)
+        count = 0
+        batch: list[IndexedFile] = []
+        for indexed in files:
+            batch.append(indexed)
+            count += 1
+            if fail_after is not None and count > fail_after:
+                raise RuntimeError(f"build interrupted after {fail_after} files")
+            if len(batch) >= 500:
+                writer.add(batch)
+                batch = []
+        writer.add(batch)
+        connection.execute("COMMIT")
+        connection.close()
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        connection.close()
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    return BuildSummary(count, writer.documents, time.perf_counter() - started)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of builds that were killed (their process is gone)."""
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = leftover.name[len(target.name) + 2:-4]
+        if pid.isdigit() and not _alive(int(pid)):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- reading the stored state ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: int
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def _stored_files(connection: sqlite3.Connection) -> dict[str, StoredFile]:
+    return {path: StoredFile(file_id, sha, size, mtime) for file_id, path, sha, size, mtime in
+            connection.execute("SELECT id, path, sha256, size, mtime_ns FROM files")}
+
+
+def _is_fresh(path: Path, stored: StoredFile, built_ns: int) -> bool:
+    """Unchanged since it was indexed: same size and mtime (not in the racy window), else same content hash."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    if stat.st_size != stored.size:
+        return False
+    if stat.st_mtime_ns == stored.mtime_ns and stat.st_mtime_ns < built_ns - RACY_WINDOW_NS:
+        return True
+    try:
+        return file_sha256(path.read_bytes()) == stored.sha256
+    except OSError:
+        return False
+
+
+# --- updating -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What `update` will do: files to (re)collect, stored files to drop, and how many stay."""
+
+    changed: list[Path]
+    added: list[Path]
+    removed: list[int]
+    unchanged: int
+
+
+def open_for_update(config: Config, plan) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """The existing index, writable and validated against `plan`; UserError when missing or mismatched."""
+    target = index_path(config)
+    shown = display_path(target)
+    if not target.is_file():
+        raise UserError(f"{shown}: no index yet; run `qualitycheck index build` first")
+    connection = _connect(target, read_only=False)
+    meta = _read_meta(connection, shown)
+    try:
+        _validate(meta, plan, shown, plan.corpus_rules)
+    except UserError:
+        connection.close()
+        raise
+    return connection, meta
+
+
+def plan_update(config: Config, connection: sqlite3.Connection, meta: Mapping[str, str],
+                files: Sequence[Path]) -> UpdatePlan:
+    """Compare the files in scope now with what the index holds."""
+    stored = _stored_files(connection)
+    built_ns = int(meta.get("built_ns", "0"))
+    changed, added, unchanged = [], [], 0
+    seen = set()
+    for path in files:
+        relative = _relative(config, path)
+        seen.add(relative)
+        known = stored.get(relative)
+        if known is None:
+            added.append(path)
+        elif _is_fresh(path, known, built_ns):
+            unchanged += 1
+        else:
+            changed.append(path)
+    removed = [known.id for relative, known in stored.items() if relative not in seen]
+    return UpdatePlan(changed, added, removed, unchanged)
+
+
+def apply_update(config: Config, plan, connection: sqlite3.Connection, meta: Mapping[str, str],
+                 update: UpdatePlan, files: Iterable[IndexedFile], started_ns: int) -> None:
+    """Replace changed files, add new ones, drop removed ones: one transaction."""
+    rules = plan.corpus_rules
+    rule_ids = {name: entry["id"] for name, entry in json.loads(meta["rules"]).items()}
+    stored = _stored_files(connection)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        writer = _Writer(connection, rules, rule_ids)
+        replaced = [stored[_relative(config, path)].id for path in update.changed]
+        writer.remove(update.removed + replaced)
+        writer.add(files)
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'built_ns'", (str(started_ns),))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def scope_of(meta: Mapping[str, str]) -> list[str]:
+    return list(json.loads(meta.get("scope", "[]")))
+
+
+# --- checking against the index -------------------------------------------------------------------------------
+
+class IndexView:
+    """A read-only view of the index for one `check` run.
+
+    `stale(context)` says which context files must be re-read (changed since the
+    index or not in it); `documents(targets)` returns the indexed documents the
+    corpus rules need as context for those targets, from unchanged files only.
+    """
+
+    def __init__(self, config: Config, plan, connection: sqlite3.Connection, meta: Mapping[str, str],
+                 rule_ids: Mapping[str, int]) -> None:
+        self.config = config
+        self.plan = plan
+        self.connection = connection
+        self.built_ns = int(meta.get("built_ns", "0"))
+        self.rule_ids = rule_ids
+        self.fresh: dict[int, str] = {}  # file id -> path as reports show it
+
+    def stale(self, context: Sequence[Path]) -> list[Path]:
+        stored = _stored_files(self.connection)
+        stale = []
+        for path in context:
+            known = stored.get(_relative(self.config, path))
+            if known is not None and _is_fresh(path, known, self.built_ns):
+                self.fresh[known.id] = display_path(path)
+            else:
+                stale.append(path)
+        return stale
+
+    def documents(self, targets: Sequence[Any]) -> list:
+        """CollectedDocuments of unchanged indexed files that the corpus rules need for `targets`."""
+        from qualitycheck.runner import CollectedDocument
+
+        wanted: dict[int, dict[str, bytes]] = {}
+        for active in self.plan.corpus_rules:
+            rule_id = self.rule_ids[active.name]
+            if active.rule.index_keys is None:
+                rows = self.connection.execute("SELECT document, data FROM collected WHERE rule = ?", (rule_id,))
+            else:
+                keys = sorted({key for doc in targets if active.name in doc.data
+                               for key in active.rule.index_keys(doc.data[active.name])})
+                ids: set[int] = set()
+                for chunk in _chunks(keys, _PARAMS - 1):
+                    marks = ",".join("?" * len(chunk))
+                    ids.update(row[0] for row in self.connection.execute(
+                        f"SELECT document FROM keys WHERE rule = ? AND key IN ({marks})", [rule_id, *chunk]))
+                rows = []
+                for chunk in _chunks(sorted(ids), _PARAMS - 1):
+                    marks = ",".join("?" * len(chunk))
+                    rows.extend(self.connection.execute(
+                        f"SELECT document, data FROM collected WHERE rule = ? AND document IN ({marks})",
+                        [rule_id, *chunk]))
+            for document_id, blob in rows:
+                wanted.setdefault(document_id, {})[active.name] = blob
+        found = []
+        for chunk in _chunks(sorted(wanted)):
+            marks = ",".join("?" * len(chunk))
+            for document_id, file_id, record, first_line, record_line, metadata in self.connection.execute(
+                    f"SELECT id, file, record, first_line, record_line, metadata FROM documents "
+                    f"WHERE id IN ({marks}) ORDER BY file, position", chunk):
+                shown = self.fresh.get(file_id)
+                if shown is None:  # changed since indexed, a target, or outside this run's context
+                    continue
+                data = {name: pickle.loads(blob) for name, blob in wanted[document_id].items()}
+                found.append(CollectedDocument(DocumentRef(shown, record), pickle.loads(metadata), first_line, data,
+                                               record_line))
+        return found
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def open_view(config: Config, plan) -> Optional[IndexView]:
+    """The index for this run's corpus rules, None when there is no index file; UserError when it does not fit."""
+    target = index_path(config)
+    if not target.is_file():
+        return None
+    shown = display_path(target)
+    try:
+        connection = _connect(target, read_only=True)
+    except sqlite3.Error as exc:
+        raise UserError(f"{shown}: cannot open the index ({exc}); {REBUILD}") from None
+    meta = _read_meta(connection, shown)
+    try:
+        rule_ids = _validate(meta, plan, shown, plan.corpus_rules)
+    except UserError:
+        connection.close()
+        raise
+    return IndexView(config, plan, connection, meta, rule_ids)
