@@ -17,14 +17,16 @@ of the text and runs in time linear in its length.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _DASHES = re.compile(r"[\u2012-\u2015\u2212]")  # figure, en and em dashes, minus: word separators
 _NOT_WORD = re.compile(r"[^\w\s]|_")
+_ASCII_PUNCTUATION = str.maketrans("", "", string.punctuation)
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -42,15 +44,21 @@ class Paragraph:
         return unwrap(self.lines)
 
 
-def code_mask(lines: Sequence[str], markdown: bool = True) -> list[bool]:
+def code_mask(lines: Sequence[str], markdown: bool = True, text: Optional[str] = None) -> list[bool]:
     """For each line, whether it belongs to a code block.
 
     Fenced blocks (``` or ~~~, fence lines included) count in every format;
     an unclosed fence runs to the end, as Markdown renders it. Indented
     blocks (4 spaces or a tab after a blank line) count only in Markdown,
     where that indentation means code; in plain text it is often just layout.
+    Pass the joined `text` too when you have it: it lets the common case (no
+    fence, no indentation) skip the per-line scan.
     """
     mask = [False] * len(lines)
+    if text is not None and "```" not in text and "~~~" not in text and (
+            not markdown or not (text.startswith(("    ", "\t")) or "\n    " in text or "\n\t" in text
+                             or "\r    " in text or "\r\t" in text)):
+        return mask  # the common case: no fence, no indented line
     fence = ""
     in_indented = False
     previous_blank = True
@@ -111,6 +119,8 @@ def unwrap(lines: Sequence[str]) -> str:
     only when the next line starts lower-case ("inter-" + "national"), and kept
     otherwise ("Belarus-" + "EU"). Soft hyphens at line ends are dropped.
     """
+    if len(lines) == 1:
+        return lines[0].strip()
     out: list[str] = []
     soft = hyphen = False  # how the previous piece ended
     for raw in lines:
@@ -135,7 +145,7 @@ def normalize(text: str) -> str:
     other punctuation are dropped, so "e-mail", "e-\\nmail" (unwrapped) and
     "email" agree. Returns words separated by single spaces.
     """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-        text = _DASHES.sub(" ", text)
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
+    text = _DASHES.sub(" ", unicodedata.normalize("NFKC", text))
     return " ".join(_NOT_WORD.sub("", text.casefold()).split())

@@ -101,11 +101,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:([-\u2013\u2014])\s|[*+\u2022\u00b7\u25aa\u25e6
 _TABLE = re.compile(r"^\s*\||\|.*\||\S(?: {3,}|\t)\S")
 _BARE_URL = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*://|www\.)\S*>?\s*$", re.IGNORECASE)
 _CAPTION = re.compile(
-    r"^\s*[(\[]?(?i:photo(?:graph)?s?|image|picture|pictured|caption|credits?|illustration|graphic|video"
-    r"|file photo|source|above|top|left|right|pictures?)\b[^:|]{0,20}[:|]"
-    r"|\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$"
-    r"|^\s*\u00a9"
+    r"\s*(?:\u00a9|[(\[]?(?i:photo(?:graph)?s?|image|picture|pictured|caption|credits?|illustration|graphic|video"
+    r"|file photo|source|above|top|left|right|pictures?)\b[^:|]{0,20}[:|])"
 )
+_CREDIT_END = re.compile(r"\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$")
 _HEADER = re.compile(
     r"^\s*(?i:subject|from|to|cc|bcc|date|sent|reply-to|title|author|byline|source|tags?|category|section"
     r"|keywords|location|url|link|published|updated|filed|credit|photo|image|caption)\s*:\s")
@@ -113,7 +112,7 @@ _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]*_"
 _TERMINAL = frozenset(".!?\u2026")
 
-_STRUCTURAL, _PROSE = 0, 1
+_STRUCTURAL, _PROSE, _ISOLATED, _BLANK = 0, 1, 2, -1
 
 # Words a sentence does not end on: a line ending in one was cut mid-sentence.
 _FUNCTION_WORDS = frozenset("""
@@ -127,10 +126,17 @@ every more most very both all also its than then there per via
 
 def _line_kind(line: str, stripped: str) -> int:
     """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
-    if (_HEADING.match(line) or _RULE_LINE.match(line) or _TABLE.search(line) or _BARE_URL.match(line)
-            or _CAPTION.search(stripped) or _HEADER.match(stripped)):
+    if stripped == stripped.upper():  # no lower-case letter: ALL-CAPS headings, datelines, numbers
         return _STRUCTURAL
-    if not any(ch.islower() for ch in stripped):  # ALL-CAPS headings, datelines, numbers
+    first = stripped[0]
+    if first in "#-=_*~<|" and (_HEADING.match(line) or _RULE_LINE.match(line) or _BARE_URL.match(line)):
+        return _STRUCTURAL
+    if "|" in stripped or "   " in stripped or "\t" in stripped:
+        if _TABLE.search(line):
+            return _STRUCTURAL
+    if _CAPTION.match(stripped) or _HEADER.match(stripped) or _BARE_URL.match(stripped):
+        return _STRUCTURAL
+    if ("/" in stripped or "\u00a9" in stripped) and _CREDIT_END.search(stripped):
         return _STRUCTURAL
     return _PROSE
 
@@ -141,9 +147,9 @@ class _Lines:
     __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_colon", "ends_word", "ends_function",
                  "hyphen", "starts_upper", "starts_lower")
 
-    def __init__(self, lines: list[str], markdown: bool) -> None:
+    def __init__(self, lines: list[str], markdown: bool, text: Optional[str] = None) -> None:
         n = len(lines)
-        code = code_mask(lines, markdown)
+        code = code_mask(lines, markdown, text)
         self.kind = [_STRUCTURAL] * n
         self.length = [0] * n
         self.first_word = [0] * n
@@ -154,14 +160,19 @@ class _Lines:
         self.hyphen = [False] * n
         self.starts_upper = [False] * n
         self.starts_lower = [False] * n
+        blank = [not line or line.isspace() for line in lines]
         in_list = False  # inside a list item: its continuation lines are list content, not wraps
         for i, line in enumerate(lines):
-            line = line.rstrip()
-            if not line or code[i]:
-                self.kind[i] = -1 if not line else _STRUCTURAL
+            if blank[i] or code[i]:
+                self.kind[i] = _BLANK if blank[i] else _STRUCTURAL
                 in_list = False
                 continue
-            self.length[i] = len(line.expandtabs())
+            line = line.rstrip()
+            self.length[i] = len(line.expandtabs()) if "\t" in line else len(line)
+            if (i == 0 or blank[i - 1]) and (i == n - 1 or blank[i + 1]):
+                self.kind[i] = _ISOLATED  # a one-line paragraph: no break to judge
+                in_list = False
+                continue
             content = line
             if line.lstrip().startswith(">"):
                 content = _QUOTE_PREFIX.sub("", line)
@@ -233,10 +244,13 @@ def _is_wrap_break(facts: _Lines, i: int, width: int) -> bool:
     return length + 1 + facts.first_word[i + 1] > width - max(3, round(width * 0.08))
 
 
-def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140) -> Iterator[
-        tuple[int, int, int]]:
-    """(first line, last line, width) of each hard-wrapped paragraph; lines 1-based, inclusive."""
-    facts = _Lines(lines, markdown)
+def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140,
+               text: Optional[str] = None) -> Iterator[tuple[int, int, int]]:
+    """(first line, last line, width) of each hard-wrapped paragraph; lines 1-based, inclusive.
+
+    `text` is the joined `lines`, when the caller has it (it speeds up finding code blocks).
+    """
+    facts = _Lines(lines, markdown, text)
     width, support = _wrap_width(facts, min_width, max_width)
     if width is None:
         return
@@ -249,7 +263,7 @@ def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width:
     strong = sum(1 for i in range(n - 1) if wraps[i] and facts.strong(i))
     word_ends = sum(1 for i in range(n - 1) if wraps[i] and facts.ends_word[i])
     total = sum(wraps)
-    overlong = sum(1 for i in range(n) if kind[i] == _PROSE and facts.length[i] > width * 1.3)
+    overlong = sum(1 for i in range(n) if facts.length[i] > width * 1.3 and kind[i] in (_PROSE, _ISOLATED))
     whole_file = (support >= 4 and strong * 5 >= total * 3 and word_ends * 2 >= total
                   and overlong * 3 <= support)
     i = 0
@@ -301,7 +315,8 @@ def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issu
         return
     lines = document.lines
     markdown = document.format == "md"
-    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 55), options.get("max-width", 140)):
+    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 55), options.get("max-width", 140),
+                                         document.text):
         count = last - first + 1
         message = f"paragraph hard-wrapped at about {width} columns ({count} lines); join the lines"
         if markdown:

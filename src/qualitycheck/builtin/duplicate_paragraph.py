@@ -100,7 +100,7 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
             related=(Related(document.path, document.record, original + offset),),
         )
 
-    skip = code_mask(lines, document.format == "md")
+    skip = code_mask(lines, document.format == "md", document.text)
     for number, line in enumerate(lines):
         if not skip[number] and line[:1] in (" ", "#") and _HEADING.match(line):
             skip[number] = True  # a heading is not part of the paragraph under it

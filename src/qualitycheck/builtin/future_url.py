@@ -95,6 +95,7 @@ _NOTE_START = re.compile(
     r"(?:\s*\([^)\n]{0,40}\)|\s+(?:on|from|at|in)\s+[^:\n]{1,40}?|\s+\d[^:\n]{0,30}?)?"
     r"[*_\]]*\s*(?:[:\u2013\u2014.]|-\s)"
 )
+_DATE_HINT = re.compile(r"[/_.-](?:19|20)\d\d(?:[/_.-]\d|\d{4})")  # where a URL path date may be
 _UPDATES_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*\b(?i:updates?|editor[\u2019']?s\s+notes?|corrections?|addend(?:um|a))\b")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 
@@ -147,6 +148,28 @@ def publication_date(document: Document, fields: Sequence[str], dateline_lines: 
     return None
 
 
+def _dated_urls(text: str) -> Iterator[tuple[int, int, UrlDate]]:
+    """(start, end, path date) of each URL in `text` whose path holds a date.
+
+    Only the lines where something date-like follows a slash are searched for
+    URLs (a URL never spans lines), which keeps the cost low on long articles
+    without links.
+    """
+    done = -1
+    for hint in _DATE_HINT.finditer(text):
+        if hint.start() < done:
+            continue
+        start = text.rfind("\n", 0, hint.start()) + 1
+        end = text.find("\n", hint.end())
+        if end < 0:
+            end = len(text)
+        done = end
+        for url_start, url_end, url in find_urls(text[start:end]):
+            found = url_path_date(url)
+            if found is not None:
+                yield start + url_start, start + url_end, found
+
+
 def _is_later(url_date: UrlDate, published: dt.date) -> bool:
     if url_date.month_only:
         return (url_date.date.year, url_date.date.month) > (published.year, published.month)
@@ -159,8 +182,7 @@ def check_future_url(document: Document, context: RuleContext) -> Iterator[Issue
     if "/" not in text:
         return
     options = context.options
-    dated = [(start, end, found) for start, end, url in find_urls(text)
-             for found in (url_path_date(url),) if found is not None]
+    dated = list(_dated_urls(text))
     if not dated:
         return
     source = publication_date(document, options.get("date-fields", DEFAULT_DATE_FIELDS),
