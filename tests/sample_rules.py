@@ -1,8 +1,9 @@
 """A small local plugin for the suppression, baseline, --changed-since and pre-commit tests.
 
 Those tests are about where findings go, not about the built-in rules, so they
-use two rules whose behaviour is fixed here: a document rule (`appeal-line`)
-and a corpus rule (`twin-title`), loaded through `plugins:` in rules.yaml.
+use rules whose behaviour is fixed here: document rules (`appeal-line`, and
+`caps-block` for spans over several lines) and a corpus rule (`twin-title`),
+loaded through `plugins:` in rules.yaml.
 """
 
 from __future__ import annotations
@@ -23,6 +24,17 @@ def check_appeal(document, context):
     while start != -1:
         yield Issue.for_span(document, start, start + len(PHRASE), "fundraising appeal left in the text")
         start = lowered.find(PHRASE, start + 1)
+
+
+def check_caps(document, context):
+    first = None
+    for number, line in enumerate(document.lines + [""], start=1):
+        shouting = line.strip() != "" and line.upper() == line and any(c.isalpha() for c in line)
+        if shouting and first is None:
+            first = number
+        elif not shouting and first is not None:
+            yield Issue.for_lines(document, first, number - 1, "lines in capitals")
+            first = None
 
 
 def collect_title(document, context):
@@ -47,13 +59,14 @@ def qualitycheck_register_rules():
     return [
         Rule(name="appeal-line", code="T001", summary="fundraising appeal", check=check_appeal,
              default_severity=Severity.ERROR),
+        Rule(name="caps-block", code="T003", summary="lines in capitals", check=check_caps),
         Rule(name="twin-title", code="T002", summary="two articles with one title", check=check_titles,
              collect=collect_title, scope="corpus", default_severity=Severity.WARNING),
     ]
 '''
 
 # The built-in rules would flag the test articles too; the tests run only these.
-SELECT = ("--select", "appeal-line,twin-title,unused-suppression")
+SELECT = ("--select", "appeal-line,caps-block,twin-title,unused-suppression")
 
 RULES_YAML = """\
 version: 1

@@ -92,6 +92,27 @@ def test_disable_next_line_covers_only_the_next_line(tmp_path, capsys, report_va
     assert report["summary"]["suppressed"] == 1
 
 
+def test_disable_next_line_covers_a_span_that_includes_the_next_line(tmp_path, capsys, report_validator):
+    write_project(tmp_path)
+    write(tmp_path / "news/sale.md", "\n".join([
+        "---",
+        "title: Clearance sale",
+        "---",
+        "<!-- qualitycheck: disable-next-line=caps-block -->",
+        "HUGE SALE",                                              # 5: the span 5-6 is suppressed
+        "EVERYTHING MUST GO",
+        "",
+        "A calm line.",
+        "<!-- QUALITYCHECK: DISABLE-NEXT-LINE=CAPS-BLOCK -->",    # 9: upper case is no directive: 9-10 reported
+        "LAST DAY",
+    ]) + "\n")
+
+    code, report = run_json(capsys, report_validator)
+
+    assert (code, found(report)) == (1, [("caps-block", "news/sale.md", 9, 1)])
+    assert (report["findings"][0]["end_line"], report["summary"]["suppressed"]) == (10, 1)
+
+
 def test_front_matter_key_suppresses_rules_for_the_whole_article(tmp_path, capsys, report_validator):
     write_project(tmp_path)
     write(tmp_path / "news/a.md", "---\ntitle: Night market returns\n---\nStalls open at dusk.\n")

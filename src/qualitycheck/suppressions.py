@@ -182,14 +182,16 @@ class _Tracked:
     def suppressor(self, finding: Finding) -> Optional[int]:
         """The index of the directive that suppresses `finding`, if any.
 
-        The most specific wins: a `disable-next-line` comment, then the last
-        `disable`/`enable` comment above the finding, then the metadata key.
+        The most specific wins: a `disable-next-line` comment (for a finding
+        whose lines include the next one, so a span that a rule starts on the
+        comment itself is covered too), then the last `disable`/`enable` comment
+        at or above the finding's first line, then the metadata key.
         """
         whole_article = None
         for index, (directive, names) in enumerate(self.resolved):
             if names and finding.rule not in names:
                 continue
-            if directive.kind == "disable-next-line" and finding.line == directive.line + 1:
+            if directive.kind == "disable-next-line" and finding.line <= directive.line + 1 <= finding.end_line:
                 return index
             if directive.kind == "metadata" and whole_article is None:
                 whole_article = index
