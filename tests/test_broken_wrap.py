@@ -301,3 +301,13 @@ def test_email_headers_and_one_sentence_per_line_footers_are_not_wraps():
             "Harbour Bulletin, 3 Quay Street, Port Ellis PE1 4QT\n"
             "Forward this bulletin to a friend\n")
     assert spans(text) == [(5, 8), (10, 12), (14, 16)]
+
+
+def test_quoted_email_paragraphs_are_wraps_and_the_fix_keeps_one_quote_marker():
+    quoted = "\n".join("> " + line for line in textwrap.wrap(FERRY[0], 70))
+    text = (textwrap.fill(FERRY[2], 72) + "\n\nOn Monday the authority wrote:\n\n" + quoted + "\n>\n"
+            + "\n".join("> " + line for line in textwrap.wrap(FERRY[1], 70)) + "\n")
+    document = Document(path="a.txt", text=text)
+    issues = list(check_broken_wrap(document, RuleContext(OPTIONS, dt.date(2024, 5, 1))))
+    assert [(i.line, i.end_line) for i in issues] == [(1, 3), (7, 10), (12, 14)]
+    assert issues[1].fix.replacement == "> " + FERRY[0]

@@ -58,6 +58,12 @@ def test_same_day_and_earlier_links_are_fine():
     assert spans(VINEYARD, {"date": "2023-09-14"}) == []
 
 
+def test_named_month_urls_in_running_text():
+    text = "Background: https://paper.example/world/2021/jun/02/harvest-report, and earlier coverage.\n"
+    assert [(i.column, i.end_column) for i in issues(text, {"date": "2021-05-19"})] == [(13, 67)]
+    assert issues(text, {"date": "2021-06-02"}) == []
+
+
 def test_month_only_urls_count_only_when_the_whole_month_is_later():
     text = "See https://example.org/2021/05/ and https://example.org/2021/06/summary for more.\n"
     found = issues(text, {"date": "2021-05-31"})
@@ -78,6 +84,7 @@ def test_numeric_ids_are_not_dates():
     ("https://a.example/news/2025-06-25-slug", "2025-06-25"),
     ("https://a.example/news/slug_2025_06_25.html", "2025-06-25"),
     ("https://a.example/20250625/slug", "2025-06-25"),
+    ("https://a.example/world/2025/jun/25/slug", "2025-06-25"),
     ("/2015/10/05/site-relative/", "2015-10-05"),
     ("https://a.example/2025/06/", "June 2025"),
     ("https://a.example/2025/06/slug", "June 2025"),

@@ -7,7 +7,7 @@
   "Updated: 2021-12-02", "By Ana Ruiz | March 3, 2020") -> (date, line) or None.
   A date inside a sentence of the story does not count.
 - `url_path_date(url)`: the date in a URL's path, as htmldate reads them
-  (/2025/06/25/, /2025-06-25-slug, /20250625/, month-only /2025/06/),
+  (/2025/06/25/, /2025-06-25-slug, /20250625/, /2025/jun/25/, month-only /2025/06/),
   validated as a real calendar date in a plausible range -> `UrlDate` or None.
 - `describe_gap(earlier, later)`: "3 years 6 months", "5 weeks", "2 days".
 
@@ -72,6 +72,7 @@ _ISO_START = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 # URL path dates, tried in this order; a date must be a whole token between separators.
 _URL_YMD = re.compile(r"(?:^|[/_.-])((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2})(?=$|[/_.-])")
 _URL_COMPACT = re.compile(r"(?:^|[/_.-])((?:19|20)\d{2})(\d{2})(\d{2})(?=$|[/_.-])")
+_URL_NAMED_MONTH = re.compile(r"/((?:19|20)\d{2})/(" + _MONTH + r")/(\d{1,2})(?=$|[/_.-])")  # /2021/dec/02/
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})(?=$|/(?!\d{1,2}(?:$|[/_.-])))")
 _URL_PATH = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*|^www\.[^/?#]*", re.IGNORECASE)
 
@@ -183,7 +184,8 @@ def url_path(url: str) -> str:
 def url_path_date(url: str) -> Optional[UrlDate]:
     """The date in `url`'s path, or None.
 
-    Full dates (/2025/06/25/, /2025-06-25-slug, /2025_06_25/, /20250625/)
+    Full dates (/2025/06/25/, /2025-06-25-slug, /2025_06_25/, /20250625/,
+    /2025/jun/25/)
     must be real calendar days between 1990 and 2099 and whole tokens between
     separators, so numeric ids (/item/20251399/, /1234/5678/, /2023/1234/)
     do not count. A year and month alone (/2025/06/) give a month-only date.
@@ -197,6 +199,10 @@ def url_path_date(url: str) -> Optional[UrlDate]:
             return UrlDate(found)
     for match in _URL_COMPACT.finditer(path):
         found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if found:
+            return UrlDate(found)
+    for match in _URL_NAMED_MONTH.finditer(path):
+        found = _valid(int(match.group(1)), _MONTHS[match.group(2)[:3].lower()], int(match.group(3)))
         if found:
             return UrlDate(found)
     for match in _URL_MONTH.finditer(path):

@@ -308,6 +308,16 @@ def _looks_wrapped(facts: _Lines, first: int, last: int, width: int, support: in
     return True
 
 
+def _joined(lines: list[str]) -> str:
+    """The wrapped lines as one, keeping the first line's indentation or "> " quote markers."""
+    quote = _QUOTE_PREFIX.match(lines[0])
+    if quote:
+        prefix = quote.group(0)
+        return prefix + unwrap([_QUOTE_PREFIX.sub("", line, count=1) for line in lines])
+    first = lines[0]
+    return first[: len(first) - len(first.lstrip())] + unwrap(lines)
+
+
 def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issue]:
     """One issue per hard-wrapped paragraph of `document`."""
     options = context.options
@@ -321,10 +331,8 @@ def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issu
         message = f"paragraph hard-wrapped at about {width} columns ({count} lines); join the lines"
         if markdown:
             message += " (if this repository wraps Markdown on purpose, set broken-wrap option formats: {md: false})"
-        joined = unwrap(lines[first - 1:last])
-        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
         yield Issue.for_lines(document, first, last, message,
-                              fix=Fix(indent + joined, "join the wrapped lines into one"))
+                              fix=Fix(_joined(lines[first - 1:last]), "join the wrapped lines into one"))
 
 
 @hookimpl

@@ -18,13 +18,14 @@ from qualitycheck.dates import (UrlDate, describe_gap, describe_months, find_dat
 from qualitycheck.model import Document, Issue, Rule, RuleContext, Severity
 from qualitycheck.urls import find_urls
 
-DEFAULT_DATE_FIELDS = ["date", "published", "published_at", "publishedAt", "date_published", "datePublished",
-                       "publication_date", "pubdate", "publish_date", "created", "created_at", "issued"]
+DEFAULT_DATE_FIELDS = ["date", "published", "published_at", "publishedAt", "published_date", "publishedDate",
+                       "date_published", "datePublished", "publication_date", "pubdate", "pub_date", "publish_date",
+                       "post_date", "created", "created_at", "date_created", "dateCreated", "issued"]
 
 DOCS = """\
 ## What it does
 Reports a link whose path carries a date (`/2025/06/25/`, `/2025-06-25-slug`,
-`/20250625/`, or a month `/2025/06/`) later than the article's publication
+`/20250625/`, `/2025/jun/25/`, or a month `/2025/06/`) later than the article's publication
 date. Links are found in plain text, Markdown links and `<angle brackets>`.
 Only real calendar dates between 1990 and 2099 that form whole path tokens
 count, so numeric ids (`/item/20251399/`, `/1234/5678/`) are ignored. A link
@@ -65,9 +66,10 @@ the link could not have existed when the article was published`.
 
 ## Options
 - `date-fields` (list of strings, default `[date, published, published_at,
-  publishedAt, date_published, datePublished, publication_date, pubdate,
-  publish_date, created, created_at, issued]`): metadata fields that may hold
-  the publication date, tried in order (names match case-insensitively).
+  publishedAt, published_date, publishedDate, date_published, datePublished,
+  publication_date, pubdate, pub_date, publish_date, post_date, created,
+  created_at, date_created, dateCreated, issued]`): metadata fields that may
+  hold the publication date, tried in order (names match case-insensitively).
 - `dateline-lines` (integer, default 12): how many non-blank lines at the top
   are searched for a dateline or byline date; 0 turns the search off.
 - `update-notes` (`ignore` or `report`, default `ignore`): whether links in
@@ -95,7 +97,7 @@ _NOTE_START = re.compile(
     r"(?:\s*\([^)\n]{0,40}\)|\s+(?:on|from|at|in)\s+[^:\n]{1,40}?|\s+\d[^:\n]{0,30}?)?"
     r"[*_\]]*\s*(?:[:\u2013\u2014.]|-\s)"
 )
-_DATE_HINT = re.compile(r"[/_.-](?:19|20)\d\d(?:[/_.-]\d|\d{4})")  # where a URL path date may be
+_DATE_HINT = re.compile(r"[/_.-](?:19|20)\d\d(?:[/_.-](?:\d|[A-Za-z]{3}/\d)|\d{4})")  # where a URL path date may be
 _UPDATES_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*\b(?i:updates?|editor[\u2019']?s\s+notes?|corrections?|addend(?:um|a))\b")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 
