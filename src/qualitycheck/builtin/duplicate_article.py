@@ -55,7 +55,10 @@ wire-service paragraph, are not duplicates: far less than 80% of either text is 
 ## Options
 - `threshold` (number, default `0.8`): the share of the shorter copy's shingles that must appear
   in the other copy. Exact copies score 1.0; different articles sharing a quote or a wire
-  paragraph typically score below 0.4.
+  paragraph typically score below 0.4. Only pairs the LSH bands propose are compared: pairs
+  sharing 40% of their combined shingles (Jaccard 0.4, e.g. a copy truncated to 40% of the
+  original) are proposed with probability 0.94, Jaccard 0.5 with 0.995, so thresholds below
+  about 0.5 do not find every pair.
 - `min-words` (integer, default `40`): texts with fewer words (after normalizing) are not compared.
 - `shingle-size` (integer, default `5`): words per shingle.
 """
