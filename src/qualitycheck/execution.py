@@ -144,6 +144,13 @@ def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Pr
 
 
 def _can_fork() -> bool:
-    import multiprocessing
+    """Fork only from a single-threaded process.
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    A thread holding a lock (an import, logging, a plugin's HTTP client) at
+    the moment of the fork leaves that lock held forever in the child, which
+    then hangs; such runs check their files in-process instead.
+    """
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
