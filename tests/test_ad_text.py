@@ -99,6 +99,19 @@ def test_story_sentences_with_trigger_words_and_quoted_appeals_are_not_flagged(c
     assert run(capsys, report_validator) == (0, [])
 
 
+def test_a_listed_phrase_inside_a_long_third_person_sentence_is_the_story(capsys, report_validator):
+    write("privacy.md", """\
+        Regulator fines retailer over consent pop-up
+
+        Shoppers who did not accept all cookies on the retailer's site were shown fewer discounts than those who did, the data protection office found after a two-year inquiry into the chain's web shop.
+
+        ## Subscriptions
+
+        The chain has 40,000 paying members of its loyalty scheme, which costs £3 a month.
+        """)
+    assert run(capsys, report_validator) == (0, [])
+
+
 PAYWALL_AND_AD = """\
 Ferry operator cuts winter crossings to the outer islands
 

@@ -377,7 +377,10 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
             kind = WEAK
         else:
             kind = NEUTRAL
-    elif score >= _LONG_BLOCK and score / word_count >= _LONG_DENSITY and reader and about_site:
+    elif (score >= _LONG_BLOCK and score / word_count >= _LONG_DENSITY and about_site
+          and tally.you + tally.we + tally.imp + pattern_hits):
+        # a long line must speak to the reader itself; a listed phrase inside a third-person sentence
+        # ("sites that ask visitors to accept all cookies saw ...") is the story reporting on it
         kind = BLOCK
     elif score >= _LONG_WEAK and reader:
         kind = WEAK
