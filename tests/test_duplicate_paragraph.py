@@ -114,3 +114,18 @@ def test_cli_reports_repeats_in_files_and_records(tmp_path, capsys, report_valid
         ("feed.jsonl", "r2", 5, 5, "QC105", [{"path": "feed.jsonl", "record": "r2", "line": 1}]),
         ("hall.md", None, 8, 8, "QC105", [{"path": "hall.md", "record": None, "line": 4}]),
     ]
+
+
+def test_a_typed_double_hyphen_folds_like_an_em_dash():
+    original = ("Waiting times at the county's two clinics rose again in May\u2014the sixth rise in a row\u2014"
+                "according to figures the health office released on Friday.")
+    copy = original.replace("\u2014", "--")
+    assert normalize(copy) == normalize(original)
+    assert [(i.line, i.end_line) for i in issues(f"{original}\n\n{BODY}\n\n{copy}\n")] == [(5, 5)]
+
+
+def test_a_chorus_sung_twice_is_verse_not_a_duplicate():
+    chorus = "And the mill wheel turns all night, my dear,\nthe mill wheel turns all night."
+    verse = "We carried flour down the lane,\nwe carried it through snow,"
+    text = f"{TEASER}\n\n{verse}\n\n{chorus}\n\n{BODY}\n\n{chorus}\n"
+    assert issues(text) == []

@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
-_DASHES = re.compile(r"[\u2012-\u2015\u2212]")  # figure, en and em dashes, minus: word separators
+_DASHES = re.compile(r"[\u2012-\u2015\u2212]|-{2,}")  # figure, en and em dashes, minus, "--": word separators
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 _ASCII_PUNCTUATION = str.maketrans("", "", string.punctuation)
 _SOFT_HYPHEN = "\u00ad"
@@ -146,6 +146,8 @@ def normalize(text: str) -> str:
     "email" agree. Returns words separated by single spaces.
     """
     if text.isascii():
+        if "--" in text:  # a typed em dash ("October--the fifth") separates words like "—" does
+            text = _DASHES.sub(" ", text)
         return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
     text = _DASHES.sub(" ", unicodedata.normalize("NFKC", text))
     return " ".join(_NOT_WORD.sub("", text.casefold()).split())

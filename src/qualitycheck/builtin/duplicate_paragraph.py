@@ -25,8 +25,9 @@ Reports a paragraph that repeats an earlier paragraph of the same article,
 after folding wrapping, whitespace, case and punctuation, so a hard-wrapped
 copy of an unwrapped paragraph still matches. Each repeat is reported,
 spanning its lines, with a pointer (`related`) to the first occurrence.
-Short paragraphs ("Photo: Reuters", a chant quoted twice) and code blocks
-are not compared.
+Short paragraphs ("Photo: Reuters", a chant quoted twice), verse (a block
+whose lines are all at most 45 characters, such as a chorus sung again) and
+code blocks are not compared.
 
 ## Why is this bad?
 A scraper that read a paywall teaser and then the full text, or a page's
@@ -62,6 +63,8 @@ OPTIONS_SCHEMA = {
 }
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+# A block whose every line is at most this long is verse (a wrapping tool breaks prose near 55-110 columns).
+_VERSE_LINE = 45
 _SENTENCE_END = frozenset(".!?\u2026\"'\u201d\u2019)")
 
 
@@ -84,6 +87,8 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
     offset = document.first_line - 1
 
     def compare(first: int, last: int, block: tuple[str, ...]) -> Iterator[Issue]:
+        if len(block) > 1 and all(len(line.strip()) <= _VERSE_LINE for line in block):
+            return  # a stanza or refrain of verse: songs and poems repeat their chorus on purpose
         key = normalize(unwrap(block))
         if len(key) < min_chars:
             return
