@@ -82,7 +82,7 @@ class ArticleData(NamedTuple):
 
     words: int
     shingles: bytes  # sorted distinct 32-bit shingle hashes
-    bands: tuple[int, ...]  # LSH band keys
+    bands: bytes  # LSH band keys, array('q') bytes (see qualitycheck.shingles.keys_of)
     line: int  # text line of the first non-blank line (where the finding goes)
     end_column: int
     excerpt: str
@@ -106,15 +106,33 @@ def collect_article(document: Document, context: RuleContext) -> ArticleData:
 
 
 def _first_text_line(document: Document) -> tuple[int, str]:
-    for number, text in enumerate(document.lines, start=1):
-        if text.strip():
-            return number, text
-    return 1, ""
+    """(text line, its text) of the first non-blank line, without building the document's line table."""
+    text = document.text
+    if "\r" in text:
+        for number, line in enumerate(document.lines, start=1):
+            if line.strip():
+                return number, line
+        return 1, ""
+    start = len(text) - len(text.lstrip())
+    if start == len(text):
+        return 1, ""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return text.count("\n", 0, line_start) + 1, text[line_start:line_end if line_end != -1 else len(text)]
+
+
+def index_settings() -> dict[str, Any]:
+    """What decides the collected data besides the options (hashing parameters, rensa version), for the index."""
+    from qualitycheck.shingles import settings
+
+    return settings()
 
 
 def article_index_keys(data: Any) -> Iterable[int]:
     """The LSH band keys: the index returns the documents sharing one with a target."""
-    return data.bands if isinstance(data, ArticleData) else ()
+    from qualitycheck.shingles import keys_of
+
+    return keys_of(data.bands) if isinstance(data, ArticleData) else ()
 
 
 class _Twin(NamedTuple):
@@ -164,9 +182,11 @@ def check_corpus(entries: list[CorpusEntry], context: RuleContext) -> Iterator[I
 
 def _candidate_pairs(entries: list[CorpusEntry], usable: list[int]) -> list[tuple[int, int]]:
     """Pairs of positions sharing an LSH band key, at least one of them a target, each pair once."""
+    from qualitycheck.shingles import keys_of
+
     buckets: dict[int, list[int]] = {}
     for position in usable:
-        for key in entries[position].data.bands:
+        for key in keys_of(entries[position].data.bands):
             members = buckets.get(key)
             if members is None:
                 buckets[key] = [position]
