@@ -95,3 +95,42 @@ def test_the_package_tests_pass_in_the_venv(installed):
 def test_without_the_package_its_rules_are_unknown(capsys):
     assert main(["rules", "embed-leftover"]) == 2
     assert capsys.readouterr().err == "error: unknown rule 'embed-leftover'\n"
+
+
+# --- qualitycheck.testing in this suite too -----------------------------------------------------------
+
+def _word_rule():
+    from qualitycheck import Issue, Rule
+
+    def check(document, context):
+        for number, line in enumerate(document.lines, start=1):
+            column = line.find("XXX")
+            if column != -1:
+                yield Issue(message="XXX left in the text", line=number, column=column + 1,
+                            end_line=number, end_column=column + 4)
+
+    return Rule(name="leftover-x", code="T001", summary="XXX in the text", check=check)
+
+
+def test_assert_expected_lists_what_is_missing_and_what_is_unexpected(tmp_path):
+    from qualitycheck.testing import assert_expected
+
+    fixture = tmp_path / "fixture.md"
+    fixture.write_text("---\ntitle: T  # expect: metadata\n---\nFine XXX <!-- expect: leftover-x:6 -->\n"
+                       "Clean line. <!-- expect: leftover-x -->\nAlso XXX here.\n", encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        assert_expected(_word_rule(), fixture)
+    assert str(failure.value) == (
+        "expected but not reported:\n"
+        "  fixture.md: line 5: leftover-x\n"
+        "reported but not expected:\n"
+        "  fixture.md: line 6, column 6: leftover-x: XXX left in the text")
+
+
+def test_markers_are_removed_before_the_rule_runs_and_lines_stay():
+    from qualitycheck.testing import Expectation, check_rule, parse_expectations
+
+    text, expected = parse_expectations("---\ntitle: T  # expect: metadata\n---\nA XXX  <!-- expect: leftover-x, leftover-x:3 -->\n")
+    assert text == "---\ntitle: T\n---\nA XXX\n"
+    assert expected == [Expectation("metadata", 2), Expectation("leftover-x", 4), Expectation("leftover-x", 4, 3)]
+    assert [(f.line, f.column, f.end_column) for f in check_rule(_word_rule(), text)] == [(4, 3, 6)]
