@@ -109,6 +109,11 @@ def test_url_path_dates(url, expected):
     ("On March 3, 2020, the council voted to close the pool.", None),
     ("March 3, 2020 was the coldest day of the year.", None),
     ("The report, dated 2020-03-03, was never published.", None),
+    ("Posted 14/03/2022", dt.date(2022, 3, 14)),
+    ("Published: 03/14/2022", dt.date(2022, 3, 14)),
+    ("Filed 31.12.2021 at 10:00", dt.date(2021, 12, 31)),
+    ("Published: 04/03/2022", dt.date(2022, 4, 3)),  # 4 March or 3 April: the later reading
+    ("The vote on 04/03/2022 was close.", None),
 ])
 def test_datelines(line, expected):
     found = find_dateline(["Harbour news", "", line])
@@ -237,3 +242,10 @@ def test_publication_name_dateline_is_a_source():
     assert [(i.line, i.column) for i in found] == [(7, 2)]
     assert found[0].message.startswith("URL dated November 2022 is 3 months later than the article's publication "
                                        "date 2022-08-09 (from the dateline on line 3)")
+
+
+def test_numeric_dateline_dates_the_article():
+    text = "Canal towpath reopens\n\nPosted 14/03/2022\n\nRead on: https://example.org/2022/06/01/towpath-plans\n"
+    found = issues(text)
+    assert [(i.line, i.column) for i in found] == [(5, 10)]
+    assert "publication date 2022-03-14 (from the dateline on line 3)" in found[0].message

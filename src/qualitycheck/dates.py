@@ -4,7 +4,8 @@
   a `date`, an epoch number) -> `date` or None.
 - `find_dateline(lines)`: a dateline or byline date near the top of a text
   ("STOCKHOLM, Dec. 2, 2021 —", "Published 2 December 2021",
-  "Updated: 2021-12-02", "By Ana Ruiz | March 3, 2020") -> (date, line) or None.
+  "Updated: 2021-12-02", "By Ana Ruiz | March 3, 2020", "Posted 14/03/2022") -> (date, line) or None.
+  A numeric date that reads both as day/month and month/day gives the later reading.
   A date inside a sentence of the story does not count.
 - `url_path_date(url)`: the date in a URL's path, as htmldate reads them
   (/2025/06/25/, /2025-06-25-slug, /20250625/, /2025/jun/25/, month-only /2025/06/),
@@ -42,6 +43,7 @@ _DATE = (
     + r"(?P<iy>\d{4})(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)"  # 2021-12-02, 2021/12/02
     + r"|(?P<am>" + _MONTH + r")\.?\s+(?P<ad>\d{1,2})" + _ORDINAL + r",?\s+(?P<ay>\d{4})(?!\d)"  # Dec. 2, 2021
     + r"|(?P<bd>\d{1,2})" + _ORDINAL + r"\s+(?i:of\s+)?(?P<bm>" + _MONTH + r")\.?,?\s+(?P<by>\d{4})(?!\d)"  # 2 Dec 2021
+    + r"|(?P<na>\d{1,2})(?P<nsep>[/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4})(?!\d)"  # 14/03/2022, 03/14/2022
     + r")"
 )
 _DATE_ANYWHERE = re.compile(r"(?<![\w])" + _DATE)
@@ -107,7 +109,17 @@ def _from_match(match: "re.Match[str]") -> Optional[dt.date]:
         return _valid(int(groups["ay"]), _MONTHS[groups["am"][:3].lower()], int(groups["ad"]))
     if groups.get("bm"):
         return _valid(int(groups["by"]), _MONTHS[groups["bm"][:3].lower()], int(groups["bd"]))
+    if groups.get("ny"):
+        return _numeric_date(int(groups["ny"]), int(groups["na"]), int(groups["nb"]))
     return None
+
+
+def _numeric_date(year: int, first: int, second: int) -> Optional[dt.date]:
+    """A day/month or month/day date ("14/03/2022", "03/14/2022"); when both readings are valid
+    calendar days ("04/03/2022"), the later one, so that a link is called future only if it is
+    after the article under either reading."""
+    readings = [d for d in (_valid(year, second, first), _valid(year, first, second)) if d]
+    return max(readings) if readings else None
 
 
 def parse_date(value: Any) -> Optional[dt.date]:

@@ -36,7 +36,9 @@ The publication date is, in this order: the first metadata field from
 `date-fields` that holds a date (front matter, or JSONL record fields); a
 dateline or byline near the top of the text (`STOCKHOLM, Dec. 2, 2021 —`,
 `Published 2 December 2021`, `Updated: 2021-12-02`, `By Ana Ruiz | March 3,
-2020`; the earliest when there are several); else the date given with
+2020`, `Posted 14/03/2022`; a numeric date that reads both as day/month and as
+month/day counts as the later of the two; the earliest dateline when there are
+several); else the date given with
 `--as-of` (today by default). The message names both dates, the gap, and
 where the publication date came from.
 
