@@ -254,3 +254,16 @@ def test_http_check_is_off_by_default(capsys, report_validator, server):
     found = run(capsys, report_validator)
     assert found[0]["message"] == f"bare URL left between paragraphs: {server}/gone/x"
     assert _Handler.requests == []
+
+
+def test_bare_list_header_and_a_more_label_are_promos():
+    from qualitycheck.promos import find_widgets
+
+    lines = ["The ferry will run hourly from May.", "",
+             "» More: Harbour tolls to rise in autumn", "",
+             "Most read", "- Pier reopens after storm repairs", "- Fish market moves indoors", "",
+             "Latest", "- a rise in fuel costs", "- crew shortages", "",
+             "Watch", "- Bay lights switched on", "",
+             "More than 300 people attended the meeting."]
+    assert [(w.kind, w.first, w.last, w.label) for w in find_widgets(lines)] == [
+        ("promo", 3, 3, "More"), ("list", 5, 7, "Most read")]

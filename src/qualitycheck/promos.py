@@ -28,8 +28,8 @@ _LABELS = (
     r"related(?:\s+(?:articles?|stor(?:y|ies)|coverage|content|reading|news|posts?|links?|topics?|video))?"
     r"|read\s+(?:also|more|next|this|too)"
     r"|also\s+read|also\s+see|see\s+also|see\s+more"
-    r"|more\s+(?:on\s+(?:this|that)(?:\s+(?:story|topic|subject))?|on\s+the\s+topic|from\s+(?:us|our\s+site)"
-    r"|to\s+read|stories|news)"
+    r"|more(?:\s+(?:on\s+(?:this|that)(?:\s+(?:story|topic|subject))?|on\s+the\s+topic|from\s+(?:us|our\s+site)"
+    r"|to\s+read|stories|news|coverage))?|explore\s+more"
     r"|recommended(?:\s+(?:reading|stories|for\s+you|articles?))?"
     r"|(?:you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in))"
     r"|further\s+reading|don['’]?t\s+miss|must\s+read|what\s+to\s+read\s+next|editor['’]?s\s+picks?"
@@ -88,10 +88,14 @@ def match_promo(line: str) -> Optional[Promo]:
     return Promo(label, title.strip(" \"'“”‘’«»"), url)
 
 
-def label_only(line: str) -> bool:
-    """True for a promo label with a separator and nothing after it ("Related articles:"), a list header."""
+def label_only(line: str, separator: bool = True) -> bool:
+    """True for a promo label and nothing after it ("Related articles:"), the header of a list.
+
+    With `separator` the label must end in one (":", "|", an arrow); without, a bare label ("Most read")
+    counts too, which the caller accepts only above a list of several entries.
+    """
     m = _PROMO.match(line.strip())
-    return bool(m and m.group("sep") and not m.group("title").strip().strip("*_").strip())
+    return bool(m and (m.group("sep") or not separator) and not m.group("title").strip().strip("*_").strip())
 
 
 def bare_url(line: str) -> Optional[str]:
@@ -199,7 +203,7 @@ def find_widgets(lines: list[str]) -> list[Widget]:
             previous = stripped
             i += 1
             continue
-        if label_only(line):
+        if label_only(line, separator=False):
             entries = []
             j = i + 1
             while j < total and lines[j].strip():
@@ -208,8 +212,15 @@ def find_widgets(lines: list[str]) -> list[Widget]:
                     break
                 entries.append(entry)
                 j += 1
-            if entries:
-                label = _PROMO.match(stripped).group("label")
+            header = _PROMO.match(stripped)
+            if header.group("sep"):
+                enough = bool(entries)
+            else:  # a bare header: several entries, and links under one that also reads as prose ("Watch")
+                enough = len(entries) >= 2 and (" " in header.group("label").strip()
+                                                or not _NEEDS_SEPARATOR.match(header.group("label"))
+                                                or all(e.url for e in entries))
+            if enough:
+                label = header.group("label")
                 widgets.append(Widget("list", i + 1, j, " ".join(label.split()), tuple(entries)))
                 previous = lines[j - 1].strip()
                 i = j

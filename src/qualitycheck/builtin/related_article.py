@@ -29,7 +29,8 @@ DOCS = """\
 Finds what a related-articles widget leaves in the body of a scraped article:
 promo lines ("Related article: <title>", "Read also:", "READ MORE:",
 "See also", "More on this:", with or without an arrow or bullet before them,
-in any case), a promo label followed by a list of links, and bare URLs or
+in any case), a promo label followed by a list of links or titles ("Most
+read" above two or more bulleted headlines), and bare URLs or
 blocks of URLs dumped between paragraphs. One finding per promo line, list
 or URL block.
 
