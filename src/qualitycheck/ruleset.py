@@ -88,7 +88,7 @@ def build_ruleset(
         if not enabled or name in ignored:
             continue
         options = dict(settings.options) if settings else {}
-        if validate:
+        if validate and (options or rule.options_schema.get("required")):
             validate_against(rule.options_schema, options, config.path, config.positions,
                              ("rules", settings.key, "options") if settings else ("rules", name, "options"))
         severity = settings.severity if settings and settings.severity else rule.default_severity
