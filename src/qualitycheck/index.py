@@ -451,10 +451,17 @@ class IndexView:
     def stale(self, context: Sequence[Path]) -> list[Path]:
         stored = _stored_files(self.connection)
         stale = []
+        root = os.fspath(self.config.root) + os.sep
+        at_root = os.getcwd() + os.sep == root  # then the shown path is the root-relative one
         for path in context:
-            known = stored.get(_relative(self.config, path))
+            text = os.fspath(path)
+            if at_root and text.startswith(root):
+                relative = shown = text[len(root):].replace(os.sep, "/")
+            else:
+                relative, shown = _relative(self.config, path), display_path(path)
+            known = stored.get(relative)
             if known is not None and _is_fresh(path, known, self.built_ns):
-                self.fresh[known.id] = display_path(path)
+                self.fresh[known.id] = shown
             else:
                 stale.append(path)
         return stale
