@@ -2,6 +2,7 @@
 
     python benchmarks/labeled_scores.py            # the table, then every false positive and negative
     python benchmarks/labeled_scores.py --brief    # the table only (what the README shows)
+    python benchmarks/labeled_scores.py --folder tests/heldout   # the held-out set, written apart
 
 The set is tests/labeled/ (articles written for the project, labels in
 tests/labeled/labels.yaml); "today" is fixed so future-url results do not

@@ -11,34 +11,23 @@ false positive and false negative as path:line.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from labeled_scoring import AS_OF, RULES, assert_enough_articles, assert_rule_scores, evaluation_fixture
 
 from qualitycheck.cli import main
-from qualitycheck.evaluation import LabelSet, evaluate, format_table, score
+from qualitycheck.evaluation import LabelSet, score
 
 LABELED = Path(__file__).resolve().parent / "labeled"
-AS_OF = dt.date(2026, 1, 15)
-RULES = ("ad-text", "broken-wrap", "related-article", "future-url", "duplicate-paragraph")
-THRESHOLD = 0.9
 
-
-@pytest.fixture(scope="module")
-def evaluation():
-    return evaluate(LABELED, rules=list(RULES), as_of=AS_OF)
+evaluation = evaluation_fixture(LABELED)
 
 
 def test_labeled_set_has_enough_articles_in_every_format(evaluation):
-    label_set = LabelSet.load(LABELED)
-    formats = Counter(Path(article.path).suffix for article in label_set.articles)
-    assert len(label_set.articles) >= 30, formats
-    assert formats[".txt"] >= 5 and formats[".md"] >= 5 and formats[".jsonl"] >= 5, formats
-    assert sum(1 for a in label_set.articles if a.record is not None) == formats[".jsonl"]
-    assert evaluation.report.documents == len(label_set.articles)
+    assert_enough_articles(LABELED, evaluation)
 
 
 def test_every_rule_has_enough_labels_to_measure():
@@ -59,14 +48,7 @@ def test_the_labeled_set_reads_without_input_findings(evaluation):
 
 @pytest.mark.parametrize("rule", RULES)
 def test_rule_precision_and_recall(evaluation, rule):
-    if rule in evaluation.missing_rules:
-        pytest.xfail(f"{rule} is not registered yet")
-    result = evaluation.scores[rule]
-    table = format_table({rule: result})
-    assert result.precision is not None and result.recall is not None, table
-    if result.precision < THRESHOLD or result.recall < THRESHOLD:
-        pytest.fail(f"{rule}: precision {result.precision:.3f}, recall {result.recall:.3f} (need {THRESHOLD} "
-                    f"for both)\n{table}", pytrace=False)
+    assert_rule_scores(evaluation, rule)
 
 
 def test_cli_json_report_scores_like_the_runner(evaluation, tmp_path, report_validator):
