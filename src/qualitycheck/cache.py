@@ -5,6 +5,10 @@ corpus rules collected), keyed by the file's content hash, how it was shown
 (path, target or context) and a digest of everything else that decides the
 result (tool version, rules and their options, loader options, `--as-of`).
 So findings come back exactly as before, not only "this file was clean".
+What corpus rules collected is stored in its own column, and the corpus
+rules' result of a run is stored too, keyed by the keys of all its files:
+a run over unchanged files loads neither collected data nor runs the
+corpus rules.
 
 Entries live in one SQLite file. Anything unreadable — a corrupt database,
 an entry that does not unpickle or is not a FileResult — is ignored and
@@ -16,10 +20,13 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Optional
 
-SCHEMA_VERSION = 3  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions)
+SCHEMA_VERSION = 4  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions;
+# 4: collected data in its own column, corpus results)
+CORPUS_RESULTS_KEPT = 8  # corpus-rule results of the last runs over different file sets
 DEFAULT_CACHE_DIR = Path(".qualitycheck") / "cache"
 
 
@@ -36,7 +43,8 @@ class FindingsCache:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / f"findings-v{SCHEMA_VERSION}.sqlite"
-        self._pending: list[tuple[str, str, bytes]] = []
+        self._pending: list[tuple[str, str, bytes, bytes]] = []
+        self._pending_corpus: list[tuple[str, bytes]] = []
         self._db = self._open()
 
     def _open(self) -> Optional[sqlite3.Connection]:
@@ -46,8 +54,7 @@ class FindingsCache:
             if not ignore.exists():
                 ignore.write_text("# Written by qualitycheck: the findings cache is not for version control.\n*\n")
             db = sqlite3.connect(self.path)
-            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, path TEXT NOT NULL, value BLOB)")
-            db.execute("CREATE INDEX IF NOT EXISTS results_path ON results (path)")
+            _create_tables(db)
             return db
         except sqlite3.DatabaseError:
             return self._recreate()
@@ -58,30 +65,37 @@ class FindingsCache:
         try:
             self.path.unlink(missing_ok=True)
             db = sqlite3.connect(self.path)
-            db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, path TEXT NOT NULL, value BLOB)")
-            db.execute("CREATE INDEX results_path ON results (path)")
+            _create_tables(db)
             return db
         except (OSError, sqlite3.DatabaseError):
             return None
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, object]:
-        """Results found for `keys`; corrupt or foreign entries are left out."""
+    def get_many(self, keys: Iterable[str], collected: bool = True) -> dict[str, object]:
+        """Results found for `keys`; corrupt or foreign entries are left out.
+
+        Without `collected`, what corpus rules collected is not loaded (the
+        results' `collected` stays empty): for runs whose corpus result is cached.
+        """
         from qualitycheck.runner import FileResult
 
         keys = list(keys)
         found: dict[str, object] = {}
         if self._db is None or not keys:
             return found
+        columns = "key, value, collected" if collected else "key, value, NULL"
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
+                for key, value, data in self._db.execute(
+                        f"SELECT {columns} FROM results WHERE key IN ({marks})", chunk):
                     try:
                         result = pickle.loads(value)
+                        if data is not None and isinstance(result, FileResult):
+                            result.collected = pickle.loads(data)
                     except Exception:  # noqa: BLE001 - any damage means: recompute
                         continue
-                    if isinstance(result, FileResult):
+                    if isinstance(result, FileResult) and isinstance(result.collected, list):
                         found[key] = result
         except sqlite3.DatabaseError:
             self._db = self._recreate()
@@ -90,28 +104,69 @@ class FindingsCache:
 
     def put(self, key: str, slot: str, result: object) -> None:
         """Store `result`; `slot` names what it replaces (one entry per path and role)."""
-        self._pending.append((key, slot, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+        collected = getattr(result, "collected", [])
+        if collected:
+            result = replace(result, collected=[])  # type: ignore[type-var]
+        self._pending.append((key, slot, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+                              pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def get_corpus(self, key: str) -> Optional[object]:
+        """The corpus rules' result stored under `key` (see `execution.corpus_key`), or None."""
+        from qualitycheck.runner import FileResult
+
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM corpus WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            self._db = self._recreate()
+            return None
+        if row is None:
+            return None
+        try:
+            result = pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - any damage means: run the corpus rules again
+            return None
+        return result if isinstance(result, FileResult) else None
+
+    def put_corpus(self, key: str, result: object) -> None:
+        """Store the corpus rules' result of a run (written by the next `flush`)."""
+        self._pending_corpus.append((key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def flush(self) -> None:
         """Write pending entries, replacing older entries of the same paths."""
-        if self._db is None or not self._pending:
+        if self._db is None or not (self._pending or self._pending_corpus):
             self._pending.clear()
+            self._pending_corpus.clear()
             return
         try:
             with self._db:
                 self._db.executemany("DELETE FROM results WHERE path = ? AND key != ?",
-                                     [(slot, key) for key, slot, _ in self._pending])
-                self._db.executemany("INSERT OR REPLACE INTO results (key, path, value) VALUES (?, ?, ?)",
-                                     self._pending)
+                                     [(slot, key) for key, slot, _, _ in self._pending])
+                self._db.executemany("INSERT OR REPLACE INTO results (key, path, value, collected) "
+                                     "VALUES (?, ?, ?, ?)", self._pending)
+                if self._pending_corpus:
+                    self._db.executemany("INSERT OR REPLACE INTO corpus (key, value) VALUES (?, ?)",
+                                         self._pending_corpus)
+                    self._db.execute("DELETE FROM corpus WHERE rowid NOT IN "
+                                     "(SELECT rowid FROM corpus ORDER BY rowid DESC LIMIT ?)", (CORPUS_RESULTS_KEPT,))
         except sqlite3.DatabaseError:
             self._db = self._recreate()
         self._pending.clear()
+        self._pending_corpus.clear()
 
     def close(self) -> None:
         self.flush()
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, path TEXT NOT NULL, value BLOB, "
+               "collected BLOB)")
+    db.execute("CREATE INDEX IF NOT EXISTS results_path ON results (path)")
+    db.execute("CREATE TABLE IF NOT EXISTS corpus (key TEXT PRIMARY KEY, value BLOB)")
 
 
 class ValidationStamps:

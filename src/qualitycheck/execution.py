@@ -70,6 +70,23 @@ def _code_stamp(plan: Plan) -> list[tuple[str, int, int]]:
     return sorted(stamps)
 
 
+def corpus_key(digest: str, keys: Sequence[Optional[str]]) -> str:
+    """The cache key of the corpus rules' result: the same files (content, path, role), in order, and plan."""
+    hasher = hashlib.blake2b(digest.encode("ascii"), digest_size=20)
+    for key in keys:
+        hasher.update(f"{key}\n".encode("ascii"))
+    return "corpus:" + hasher.hexdigest()
+
+
+def corpus_result_reusable(plan: Plan) -> bool:
+    """Whether the corpus rules' result depends on nothing but what they collected (and the plan).
+
+    related-article's opt-in `check-urls` asks the network each run, so its
+    result is not reused.
+    """
+    return bool(plan.corpus_rules) and not any(a.options.get("check-urls") for a in plan.corpus_rules)
+
+
 def _init_worker(plan: Plan) -> None:
     global _worker_plan
     _worker_plan = plan
@@ -96,8 +113,15 @@ def check_files(
     jobs: int = 1,
     cache: Optional[FindingsCache] = None,
     progress: Optional[Progress] = None,
+    corpus_memo: Optional[dict] = None,
 ) -> list[FileResult]:
-    """`check_file` for every item, in order, reusing cached results where the content is unchanged."""
+    """`check_file` for every item, in order, reusing cached results where the content is unchanged.
+
+    With a cache and a `corpus_memo` dict, the dict receives `key`: the key of
+    this run's corpus-rule result (every item's key, in order; None when a
+    file is unreadable) and `result`: that result when the cache holds it.
+    Then the corpus rules need not run, and what they collected is not loaded.
+    """
     results: list[Optional[FileResult]] = [None] * len(items)
     keys: list[Optional[str]] = [None] * len(items)
     if cache is not None:
@@ -106,7 +130,11 @@ def check_files(
             data = _read_bytes(path)
             if data is not None:
                 keys[position] = content_key(data, shown, is_target, digest)
-        hits = cache.get_many(k for k in keys if k)
+        corpus = None
+        if corpus_memo is not None:
+            corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
+            corpus = corpus_memo["result"] = cache.get_corpus(corpus_memo["key"]) if corpus_memo["key"] else None
+        hits = cache.get_many((k for k in keys if k), collected=corpus is None)
         for position, key in enumerate(keys):
             if key in hits:
                 results[position] = hits[key]

@@ -260,7 +260,7 @@ def run(
     With `use_index` and an archive index (see `qualitycheck.index`), context
     files unchanged since the index are looked up there instead of re-read.
     """
-    from qualitycheck.execution import check_files
+    from qualitycheck.execution import check_files, corpus_result_reusable
     from qualitycheck.suppressions import SuppressionPolicy
 
     plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate)
@@ -279,13 +279,18 @@ def run(
     items += [(path, display_path(path), False) for path in context]
     if files_found is not None:
         files_found(len(items))
-    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress)
+    memo = {} if cache is not None and index_view is None and corpus_result_reusable(plan) else None
+    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo)
     target_names = {display_path(path) for path in targets}
     collected = [doc for r in results for doc in r.collected]
     if index_view is not None:
         collected += index_view.documents([doc for r in results[: len(targets)] for doc in r.collected])
         index_view.close()
-    corpus = run_corpus_rules(plan, collected, target_names)
+    corpus = memo.get("result") if memo else None  # the same files as a cached run: its corpus result
+    if corpus is None:
+        corpus = run_corpus_rules(plan, collected, target_names)
+        if memo and memo.get("key") and not corpus.errors and cache is not None:
+            cache.put_corpus(memo["key"], corpus)
     target_results = results[: len(targets)]
     findings = [f for r in target_results for f in r.findings] + corpus.findings
     findings, suppression_summary = suppression.apply(findings, (s for r in target_results for s in r.suppressions))

@@ -1,0 +1,291 @@
+"""`--jobs` and the findings cache: the same report whatever the schedule, and only changed files re-checked.
+
+The corpus is 42 generated articles in 38 files (Markdown, text and two JSONL
+files), enough to cross the threshold above which files are checked in
+worker processes, with debris for every built-in rule. A local plugin
+(`recorder.py`) adds a document rule and a corpus rule that append each call
+to `calls.log`, so the tests see which files a run really checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.cache import SCHEMA_VERSION
+from qualitycheck.cli import main
+from qualitycheck.execution import PARALLEL_THRESHOLD
+
+WORDS = ("canal lock keeper barge towpath heron mill weir orchard cider press bakery ferry pier gull tide "
+         "quarry chalk kiln potter glaze loom weaver dye wool market square fountain clock tower bell choir "
+         "organ library archive ledger map survey beacon lantern harbour crane dock warehouse rope sail "
+         "the a of and to in on with for at by from after before").split()
+
+RECORDER = '''\
+"""Test plugin: records every call of its rules in calls.log (pid included)."""
+
+import os
+
+from qualitycheck import Issue, Rule, Severity, hookimpl
+
+MESSAGE = "marker left in the text"
+
+
+def _log(what):
+    with open(os.path.join(os.getcwd(), "calls.log"), "a", encoding="utf-8") as handle:
+        handle.write(f"{what} {os.getpid()}\\n")
+
+
+def check_markers(document, context):
+    _log(f"check {document.path}#{document.record or ''}")
+    for number, line in enumerate(document.lines, start=1):
+        column = line.find("XXFIXME")
+        if column >= 0:
+            yield Issue(message=MESSAGE, line=number, column=column + 1, end_column=column + 8)
+
+
+def collect_length(document, context):
+    _log(f"collect {document.path}#{document.record or ''}")
+    return len(document.text)
+
+
+def check_longest(entries, context):
+    _log("corpus")
+    longest = max(entries, key=lambda e: (e.data, e.ref.path, e.ref.record or ""))
+    if longest.is_target:
+        yield Issue(message=f"the longest article ({longest.data} characters)", line=1, column=1,
+                    document=longest.ref)
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [
+        Rule(name="marker", code="TS001", summary="A marker", check=check_markers,
+             default_severity=Severity.WARNING),
+        Rule(name="longest", code="TS002", summary="The longest article", check=check_longest,
+             collect=collect_length, scope="corpus", default_severity=Severity.INFO),
+    ]
+'''
+
+AS_OF = ["--as-of", "2026-01-15", "--exit-zero", "--format", "json"]
+
+
+def _sentence(rng: random.Random) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(9, 16)))
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng) for _ in range(rng.randint(3, 5)))
+
+
+def _body(rng: random.Random, number: int) -> str:
+    paragraphs = [_paragraph(rng) for _ in range(rng.randint(4, 7))]
+    kind = number % 7
+    if kind == 0:
+        paragraphs.insert(1, "Enjoying our coverage?\nWe rely on readers like you. Chip in $3 a month.\nNot now")
+    elif kind == 1:
+        paragraphs.insert(2, "Related article: Lantern Festival Moves To The Old Quay")
+    elif kind == 2:
+        words = paragraphs[0].split()
+        lines, line = [], ""
+        for word in words:  # hard-wrapped at 64 columns, as PDF text
+            if line and len(line) + 1 + len(word) > 64:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        paragraphs[0] = "\n".join(lines + [line])
+    elif kind == 3:
+        paragraphs.append(paragraphs[1])
+    elif kind == 4:
+        paragraphs.insert(1, "https://harbour.example.org/2027/03/02/lantern-festival-moves-to-the-old-quay")
+    elif kind == 5:
+        paragraphs[1] += " XXFIXME"
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def write_corpus(root: Path) -> list[Path]:
+    """38 files, 42 articles; article 9 is a copy of article 8."""
+    rng = random.Random(41)
+    files = []
+    bodies = []
+    for number in range(36):
+        body = bodies[-1] if number == 9 else _body(rng, number)
+        bodies.append(body)
+        if number % 4 == 3:
+            path = root / "news" / f"a{number:02d}.txt"
+            text = f"Harbour Notes {number}\n\n{body}"
+        else:
+            path = root / "news" / f"a{number:02d}.md"
+            text = f"---\ntitle: Harbour Notes {number}\ndate: 2024-0{1 + number % 9}-1{number % 10}\n---\n\n{body}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    for batch in range(2):
+        path = root / "feeds" / f"batch{batch}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        records = [{"id": f"r{batch}{n}", "title": f"Feed {batch}-{n}", "text": _body(rng, 10 * batch + n)}
+                   for n in range(3)]
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        files.append(path)
+    (root / "recorder.py").write_text(RECORDER, encoding="utf-8")
+    (root / "rules.yaml").write_text('version: 1\ninclude: ["news/**", "feeds/**"]\nplugins: [recorder.py]\n',
+                                     encoding="utf-8")
+    return files
+
+
+@pytest.fixture
+def corpus(tmp_path) -> list[Path]:
+    files = write_corpus(tmp_path)
+    assert len(files) >= PARALLEL_THRESHOLD * 2
+    return files
+
+
+def check(capsys, report_validator, *args: str) -> str:
+    """The JSON report of one `check` run, as printed (validated against the schema)."""
+    log = Path("calls.log")
+    if log.exists():
+        log.unlink()
+    assert main(["check", *AS_OF, *args]) == 0
+    out = capsys.readouterr().out
+    report_validator(json.loads(out))
+    return out
+
+
+def calls() -> list[tuple[str, str, int]]:
+    """(what, document, pid) of every rule call of the last run, in the order they happened."""
+    log = Path("calls.log")
+    if not log.exists():
+        return []
+    entries = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        entries.append((parts[0], parts[1] if len(parts) == 3 else "", int(parts[-1])))
+    return entries
+
+
+def checked_documents() -> list[str]:
+    return sorted(document for what, document, _ in calls() if what == "check")
+
+
+def test_jobs_1_and_jobs_2_give_byte_identical_reports(corpus, capsys, report_validator):
+    one = check(capsys, report_validator, "--no-cache", "--jobs", "1")
+    assert {pid for _, _, pid in calls()} == {os.getpid()}
+    two = check(capsys, report_validator, "--no-cache", "--jobs", "2")
+    worker_pids = {pid for what, _, pid in calls() if what in ("check", "collect")}
+    assert os.getpid() not in worker_pids  # the documents were checked in worker processes
+    assert [pid for what, _, pid in calls() if what == "corpus"] == [os.getpid()]  # corpus rules once, here
+    assert two == one
+    findings = json.loads(one)["findings"]
+    rules = {f["rule"] for f in findings}
+    assert {"ad-text", "related-article", "broken-wrap", "duplicate-paragraph", "future-url", "duplicate-article",
+            "marker", "longest"} <= rules
+    assert [(f["path"], f["record"], f["line"]) for f in findings if f["rule"] == "marker"] == [
+        ("feeds/batch1.jsonl", "r12", 3), ("news/a05.md", None, 8), ("news/a12.md", None, 8),
+        ("news/a19.txt", None, 5), ("news/a26.md", None, 8), ("news/a33.md", None, 8)]
+
+
+def test_a_warm_cache_gives_the_cold_report_byte_for_byte_without_checking_anything(
+        corpus, capsys, report_validator):
+    reference = check(capsys, report_validator, "--no-cache", "--jobs", "1")
+    cold = check(capsys, report_validator, "--jobs", "2")
+    assert len(checked_documents()) == 42
+    assert Path(".qualitycheck/cache", f"findings-v{SCHEMA_VERSION}.sqlite").is_file()
+    warm = check(capsys, report_validator, "--jobs", "2")
+    assert calls() == []  # no document rule, no collect, and the corpus rules' result came from the cache too
+    warm_one_job = check(capsys, report_validator, "--jobs", "1")
+    assert calls() == []
+    assert cold == reference
+    assert warm == reference
+    assert warm_one_job == reference
+
+
+def test_editing_one_file_rechecks_only_that_file(corpus, capsys, report_validator):
+    check(capsys, report_validator)
+    edited = Path("news/a14.md")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA late XXFIXME paragraph about the weir.\n",
+                      encoding="utf-8")
+    after = check(capsys, report_validator)
+    assert checked_documents() == ["news/a14.md#"]
+    assert sorted(d for what, d, _ in calls() if what == "collect") == ["news/a14.md#"]
+    assert [what for what, _, _ in calls()].count("corpus") == 1  # corpus rules see the new text
+    assert after == check(capsys, report_validator, "--no-cache")
+    marker_paths = [f["path"] for f in json.loads(after)["findings"] if f["rule"] == "marker"]
+    assert "news/a14.md" in marker_paths
+
+
+def test_checking_a_subset_reuses_results_and_reports_like_a_fresh_run(corpus, capsys, report_validator):
+    check(capsys, report_validator)
+    subset = check(capsys, report_validator, "news/a01.md", "news/a02.md")
+    assert checked_documents() == []
+    assert subset == check(capsys, report_validator, "--no-cache", "news/a01.md", "news/a02.md")
+
+
+def test_a_corrupt_cache_database_is_ignored_and_rewritten(corpus, capsys, report_validator):
+    reference = check(capsys, report_validator)
+    database = Path(".qualitycheck/cache", f"findings-v{SCHEMA_VERSION}.sqlite")
+    database.write_bytes(b"this is not a SQLite database" * 100)
+    again = check(capsys, report_validator)
+    assert len(checked_documents()) == 42
+    assert again == reference
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 38
+    assert check(capsys, report_validator) == reference
+    assert calls() == []
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(corpus, capsys, report_validator):
+    reference = check(capsys, report_validator)
+    database = Path(".qualitycheck/cache", f"findings-v{SCHEMA_VERSION}.sqlite")
+    with sqlite3.connect(database) as db:
+        assert db.execute("UPDATE results SET value = X'8004deadbeef' WHERE path LIKE 'news/a06.md%'").rowcount == 1
+        assert db.execute("UPDATE results SET collected = X'00' WHERE path LIKE 'news/a20.md%'").rowcount == 1
+        assert db.execute("UPDATE corpus SET value = X'80'").rowcount == 1
+    again = check(capsys, report_validator)
+    assert checked_documents() == ["news/a06.md#", "news/a20.md#"]
+    assert again == reference
+    assert check(capsys, report_validator) == reference
+    assert calls() == []  # both entries and the corpus result were written again
+
+
+def test_no_cache_writes_nothing(corpus, capsys, report_validator, tmp_path):
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    check(capsys, report_validator, "--no-cache")
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "calls.log")
+    assert after == before
+    assert not Path(".qualitycheck").exists()
+
+
+def test_cache_dir_option_puts_the_cache_elsewhere(corpus, capsys, report_validator, tmp_path):
+    reference = check(capsys, report_validator, "--cache-dir", "elsewhere")
+    assert not Path(".qualitycheck").exists()
+    assert Path("elsewhere", f"findings-v{SCHEMA_VERSION}.sqlite").is_file()
+    assert check(capsys, report_validator, "--cache-dir", "elsewhere") == reference
+    assert calls() == []
+
+
+def test_editing_a_local_plugin_file_invalidates_cached_results(corpus, capsys, report_validator):
+    before = json.loads(check(capsys, report_validator))
+    assert {f["message"] for f in before["findings"] if f["rule"] == "marker"} == {"marker left in the text"}
+    plugin = Path("recorder.py")
+    plugin.write_text(plugin.read_text(encoding="utf-8").replace(
+        'MESSAGE = "marker left in the text"', 'MESSAGE = "a marker is still in the text"'), encoding="utf-8")
+    after = json.loads(check(capsys, report_validator))
+    assert len(checked_documents()) == 42
+    assert {f["message"] for f in after["findings"] if f["rule"] == "marker"} == {"a marker is still in the text"}
+
+
+def test_changing_an_option_invalidates_cached_results(corpus, capsys, report_validator):
+    check(capsys, report_validator)
+    config = Path("rules.yaml")
+    config.write_text(config.read_text(encoding="utf-8") + "rules:\n  broken-wrap:\n    options:\n"
+                                                            "      min-width: 70\n", encoding="utf-8")
+    after = json.loads(check(capsys, report_validator))
+    assert len(checked_documents()) == 42
+    assert not [f for f in after["findings"] if f["rule"] == "broken-wrap"]  # wrapped at 64: now too narrow
