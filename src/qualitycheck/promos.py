@@ -174,12 +174,27 @@ def _inside_sentence(lines: list[str], index: int, widgets: list[Widget]) -> boo
 _SENTENCE_END = tuple('.!?:"”’)')
 
 
+_last_found: tuple[Optional[list[str]], list[Widget]] = (None, [])
+
+
 def find_widgets(lines: list[str]) -> list[Widget]:
     """Every promo line, labelled list and block of bare URLs in `lines`, in order.
 
     Bare URLs introduced by a line ending in a colon ("Sources:") are a
-    citation list, not debris; code blocks are skipped.
+    citation list, not debris; code blocks are skipped. ad-text and
+    related-article both ask for the same document's lines (`Document.lines`,
+    never modified) one after the other, so the last answer is kept for the
+    very same list object.
     """
+    global _last_found
+    if _last_found[0] is lines:
+        return list(_last_found[1])
+    widgets = _find_widgets(lines)
+    _last_found = (lines, widgets)
+    return list(widgets)
+
+
+def _find_widgets(lines: list[str]) -> list[Widget]:
     widgets: list[Widget] = []
     total = len(lines)
     in_code = False
