@@ -328,31 +328,27 @@ def _alive(pid: int) -> bool:
 
 # --- reading the stored state ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class StoredFile:
-    id: int
-    sha256: str
-    size: int
-    mtime_ns: int
+StoredFile = tuple  # (id, sha256, size, mtime_ns) of an indexed file
 
 
 def _stored_files(connection: sqlite3.Connection) -> dict[str, StoredFile]:
-    return {path: StoredFile(file_id, sha, size, mtime) for file_id, path, sha, size, mtime in
-            connection.execute("SELECT id, path, sha256, size, mtime_ns FROM files")}
+    """Path -> (id, sha256, size, mtime_ns) of every indexed file (plain tuples: 100,000 rows load fast)."""
+    return {row[0]: row[1:] for row in connection.execute("SELECT path, id, sha256, size, mtime_ns FROM files")}
 
 
 def _is_fresh(path: Path, stored: StoredFile, built_ns: int) -> bool:
     """Unchanged since it was indexed: same size and mtime (not in the racy window), else same content hash."""
+    _, sha256, size, mtime_ns = stored
     try:
         stat = os.stat(path)
     except OSError:
         return False
-    if stat.st_size != stored.size:
+    if stat.st_size != size:
         return False
-    if stat.st_mtime_ns == stored.mtime_ns and stat.st_mtime_ns < built_ns - RACY_WINDOW_NS:
+    if stat.st_mtime_ns == mtime_ns and mtime_ns < built_ns - RACY_WINDOW_NS:
         return True
     try:
-        return file_sha256(path.read_bytes()) == stored.sha256
+        return file_sha256(path.read_bytes()) == sha256
     except OSError:
         return False
 
@@ -402,7 +398,7 @@ def plan_update(config: Config, connection: sqlite3.Connection, meta: Mapping[st
             unchanged += 1
         else:
             changed.append(path)
-    removed = [known.id for relative, known in stored.items() if relative not in seen]
+    removed = [known[0] for relative, known in stored.items() if relative not in seen]
     return UpdatePlan(changed, added, removed, unchanged)
 
 
@@ -415,7 +411,7 @@ def apply_update(config: Config, plan, connection: sqlite3.Connection, meta: Map
     connection.execute("BEGIN IMMEDIATE")
     try:
         writer = _Writer(connection, rules, rule_ids)
-        replaced = [stored[_relative(config, path)].id for path in update.changed]
+        replaced = [stored[_relative(config, path)][0] for path in update.changed]
         writer.remove(update.removed + replaced)
         writer.add(files)
         connection.execute("UPDATE meta SET value = ? WHERE key = 'built_ns'", (str(started_ns),))
@@ -461,7 +457,7 @@ class IndexView:
                 relative, shown = _relative(self.config, path), display_path(path)
             known = stored.get(relative)
             if known is not None and _is_fresh(path, known, self.built_ns):
-                self.fresh[known.id] = shown
+                self.fresh[known[0]] = shown
             else:
                 stale.append(path)
         return stale

@@ -51,19 +51,26 @@ def _prepare(args: argparse.Namespace):
     return config, registry, plan
 
 
-def _collect(config, plan, paths, jobs):
-    """IndexedFile for each path: collected by the same per-file unit of work `check` uses."""
+CHUNK = 2000  # files collected per batch: the build holds one batch's results at a time, not the archive's
+
+
+def _collect(config, plan, paths, jobs, errors: list):
+    """Yield an IndexedFile for each path, collected by the same per-file unit of work `check` uses."""
     from qualitycheck.execution import check_files, default_jobs
     from qualitycheck.index import describe
     from qualitycheck.paths import display_path
 
-    items = [(path, display_path(path), False) for path in paths]
-    results = check_files(plan, items, jobs=max(1, jobs or default_jobs()))
-    errors = [error for result in results for error in result.errors]
-    for error in errors:
-        print(f"error: {error}", file=sys.stderr)
-    described = (describe(config, path, result) for path, result in zip(paths, results))
-    return [d for d in described if d is not None], errors
+    for start in range(0, len(paths), CHUNK):
+        chunk = paths[start:start + CHUNK]
+        results = check_files(plan, [(path, display_path(path), False) for path in chunk],
+                              jobs=max(1, jobs or default_jobs()))
+        for path, result in zip(chunk, results):
+            for error in result.errors:
+                print(f"error: {error}", file=sys.stderr)
+                errors.append(error)
+            indexed = describe(config, path, result)
+            if indexed is not None:
+                yield indexed
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -79,8 +86,8 @@ def command_build(args: argparse.Namespace) -> int:
                         "rules.yaml")
     files, _ = select_files(config, registry, args.paths)
     scope = sorted(display_path(p.resolve() if p.is_absolute() else Path.cwd() / p, config.root) for p in args.paths)
-    indexed, errors = _collect(config, plan, files, args.jobs)
-    summary = build(config, plan, scope, indexed, started_ns)
+    errors: list = []
+    summary = build(config, plan, scope, _collect(config, plan, files, args.jobs, errors), started_ns)
     print(f"indexed {summary.documents} documents from {summary.files} files in "
           f"{time.time_ns() / 1e9 - started_ns / 1e9:.1f} s: {display_path(index_path(config))}")
     return 2 if errors else EXIT_CLEAN
@@ -102,8 +109,9 @@ def command_update(args: argparse.Namespace) -> int:
         else:
             files = select_files(config, registry, [])[0]
         update = plan_update(config, connection, meta, files)
-        indexed, errors = _collect(config, plan, update.changed + update.added, args.jobs)
-        apply_update(config, plan, connection, meta, update, indexed, started_ns)
+        errors: list = []
+        apply_update(config, plan, connection, meta, update,
+                     _collect(config, plan, update.changed + update.added, args.jobs, errors), started_ns)
     finally:
         connection.close()
     print(f"updated {display_path(index_path(config))}: {len(update.added)} added, {len(update.changed)} changed, "

@@ -181,26 +181,30 @@ def check_corpus(entries: list[CorpusEntry], context: RuleContext) -> Iterator[I
 
 
 def _candidate_pairs(entries: list[CorpusEntry], usable: list[int]) -> list[tuple[int, int]]:
-    """Pairs of positions sharing an LSH band key, at least one of them a target, each pair once."""
-    from qualitycheck.shingles import keys_of
+    """Pairs of positions sharing an LSH band key, at least one of them a target, each pair once.
 
-    buckets: dict[int, list[int]] = {}
-    for position in usable:
-        for key in keys_of(entries[position].data.bands):
-            members = buckets.get(key)
-            if members is None:
-                buckets[key] = [position]
-            else:
-                members.append(position)
+    One band at a time, so that only one band's buckets (a dict of 8-byte keys) are held at once:
+    all 42 bands of 100,000 documents in one dict would take about 600 MB.
+    """
+    from qualitycheck.shingles import BANDS
+
+    blobs = [entries[position].data.bands for position in usable]
+    targets = [entries[position].is_target for position in usable]
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for index, a in enumerate(members):
-            a_target = entries[a].is_target
-            for b in members[index + 1:]:
-                if a_target or entries[b].is_target:
-                    pairs.add((a, b))
+    for band in range(BANDS):
+        start, stop = band * 8, band * 8 + 8
+        first: dict[bytes, int] = {}
+        shared: dict[bytes, list[int]] = {}
+        for index, blob in enumerate(blobs):
+            key = blob[start:stop]
+            seen = first.setdefault(key, index)
+            if seen != index:
+                shared.setdefault(key, [seen]).append(index)
+        for members in shared.values():
+            for offset, a in enumerate(members):
+                for b in members[offset + 1:]:
+                    if targets[a] or targets[b]:
+                        pairs.add((usable[a], usable[b]))
     return sorted(pairs)
 
 
