@@ -70,6 +70,16 @@ def _code_stamp(plan: Plan) -> list[tuple[str, int, int]]:
     return sorted(stamps)
 
 
+def as_context(result: FileResult) -> FileResult:
+    """What checking a file as context gives, from its (error-free) result as a target.
+
+    A context file only has its documents collected for corpus rules: no
+    findings, no suppressions. So after a full run, a run on a few files
+    finds the rest of the archive in the cache although it is context now.
+    """
+    return FileResult(result.path, result.documents, collected=result.collected, refs=result.refs)
+
+
 def corpus_key(digest: str, keys: Sequence[Optional[str]]) -> str:
     """The cache key of the corpus rules' result: the same files (content, path, role), in order, and plan."""
     hasher = hashlib.blake2b(digest.encode("ascii"), digest_size=20)
@@ -126,10 +136,13 @@ def check_files(
     keys: list[Optional[str]] = [None] * len(items)
     if cache is not None:
         digest = plan_digest(plan)
+        as_target: dict[int, str] = {}  # context files: their key as a target, whose result also serves
         for position, (path, shown, is_target) in enumerate(items):
             data = _read_bytes(path)
             if data is not None:
                 keys[position] = content_key(data, shown, is_target, digest)
+                if not is_target:
+                    as_target[position] = content_key(data, shown, True, digest)
         corpus = None
         if corpus_memo is not None:
             corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
@@ -138,7 +151,13 @@ def check_files(
         for position, key in enumerate(keys):
             if key in hits:
                 results[position] = hits[key]
-        if progress and hits:
+        missed = {position: key for position, key in as_target.items() if results[position] is None}
+        if missed:
+            checked = cache.get_many(missed.values(), collected=corpus is None)
+            for position, key in missed.items():
+                if key in checked:
+                    results[position] = as_context(checked[key])  # type: ignore[arg-type]
+        if progress and any(r is not None for r in results):
             progress(sum(1 for r in results if r is not None))
     todo = [position for position, result in enumerate(results) if result is None]
     for position, result in zip(todo, _run(plan, [items[p] for p in todo], jobs, progress)):
