@@ -328,17 +328,17 @@ def _alive(pid: int) -> bool:
 
 # --- reading the stored state ---------------------------------------------------------------------------------
 
-StoredFile = tuple  # (id, sha256, size, mtime_ns) of an indexed file
+StoredFile = tuple  # (id, size, mtime_ns) of an indexed file
 
 
 def _stored_files(connection: sqlite3.Connection) -> dict[str, StoredFile]:
-    """Path -> (id, sha256, size, mtime_ns) of every indexed file (plain tuples: 100,000 rows load fast)."""
-    return {row[0]: row[1:] for row in connection.execute("SELECT path, id, sha256, size, mtime_ns FROM files")}
+    """Path -> (id, size, mtime_ns) of every indexed file (plain tuples: 100,000 rows load fast)."""
+    return {row[0]: row[1:] for row in connection.execute("SELECT path, id, size, mtime_ns FROM files")}
 
 
-def _is_fresh(path: Path, stored: StoredFile, built_ns: int) -> bool:
+def _is_fresh(connection: sqlite3.Connection, path: Path, stored: StoredFile, built_ns: int) -> bool:
     """Unchanged since it was indexed: same size and mtime (not in the racy window), else same content hash."""
-    _, sha256, size, mtime_ns = stored
+    file_id, size, mtime_ns = stored
     try:
         stat = os.stat(path)
     except OSError:
@@ -347,6 +347,7 @@ def _is_fresh(path: Path, stored: StoredFile, built_ns: int) -> bool:
         return False
     if stat.st_mtime_ns == mtime_ns and mtime_ns < built_ns - RACY_WINDOW_NS:
         return True
+    (sha256,) = connection.execute("SELECT sha256 FROM files WHERE id = ?", (file_id,)).fetchone()
     try:
         return file_sha256(path.read_bytes()) == sha256
     except OSError:
@@ -394,7 +395,7 @@ def plan_update(config: Config, connection: sqlite3.Connection, meta: Mapping[st
         known = stored.get(relative)
         if known is None:
             added.append(path)
-        elif _is_fresh(path, known, built_ns):
+        elif _is_fresh(connection, path, known, built_ns):
             unchanged += 1
         else:
             changed.append(path)
@@ -456,7 +457,7 @@ class IndexView:
             else:
                 relative, shown = _relative(self.config, path), display_path(path)
             known = stored.get(relative)
-            if known is not None and _is_fresh(path, known, self.built_ns):
+            if known is not None and _is_fresh(self.connection, path, known, self.built_ns):
                 self.fresh[known[0]] = shown
             else:
                 stale.append(path)

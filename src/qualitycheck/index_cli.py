@@ -20,6 +20,8 @@ from qualitycheck.report import EXIT_CLEAN
 
 def add_parser(commands) -> None:
     """Register the `index` subcommand on the CLI's subparsers."""
+    from qualitycheck.cli import _positive_int
+
     index = commands.add_parser("index", help="build or update the archive index used by corpus rules",
                                 description="Store what corpus rules (duplicate-article, ...) collect from every "
                                             "article in .qualitycheck/index.sqlite (or `index.path` in rules.yaml), "
@@ -31,7 +33,7 @@ def add_parser(commands) -> None:
     update = actions.add_parser("update", help="re-index changed files, add new ones, drop deleted ones")
     for sub in (build, update):
         sub.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
-        sub.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)")
+        sub.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: all cores)")
     build.set_defaults(handler=command_build)
     update.set_defaults(handler=command_update)
 
