@@ -158,7 +158,11 @@ class _Tally:
 
 def line_hash(line: str) -> int:
     """A stable 64-bit hash of a line, case and spacing ignored (the same in every process)."""
-    data = " ".join(line.lower().split()).encode("utf-8")
+    lowered = line.lower()
+    if lowered.isascii() and lowered.isprintable() and "  " not in lowered and lowered[:1] != " " != lowered[-1:]:
+        data = lowered.encode("ascii")  # already single-spaced: nothing for split/join to change
+    else:
+        data = " ".join(lowered.split()).encode("utf-8")
     return (zlib.crc32(data) << 32) | zlib.adler32(data)
 
 
@@ -192,47 +196,56 @@ def _sentence_start(text: str, start: int, line_start: int) -> bool:
     return not (text[k].isalnum() and k - previous_start >= 40)
 
 
-def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -> dict[int, _Tally]:
+def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -> tuple[dict[int, _Tally],
+                                                                                       set[int]]:
+    """Cue tallies per line number, and the line numbers with a reporting verb.
+
+    Reporting verbs are most of the hits in news text and only their presence
+    on a line matters, so they go into a set instead of a tally.
+    """
     tallies: dict[int, _Tally] = {}
-    for match in lists.matcher.find(text):
-        number = bisect_right(starts, match.start)
+    reports: set[int] = set()
+    for start, end, phrase, payloads in lists.matcher.hits(text):
+        number = bisect_right(starts, start)
+        if len(payloads) == 1 and payloads[0][0] == "report":
+            reports.add(number)
+            continue
         tally = tallies.get(number)
         if tally is None:
             tally = tallies[number] = _Tally()
-        payload = match.payload
-        kind = payload[0]
-        if kind == "report":
-            tally.report += 1
-            continue
-        line = lines[number - 1]
-        if ('"' in line or "“" in line) and _in_quotes(line, match.start - starts[number - 1]):
-            tally.quoted += 1  # quoted or mentioned, not said to the reader
-            continue
-        if kind == "you":
-            tally.you += 1
-            tally.evidence.append(("you", text[match.start:match.end]))
-        elif kind == "we":
-            if text[match.start:match.end] == "US":
-                continue  # the country
-            tally.we += 1
-            tally.evidence.append(("we", text[match.start:match.end]))
-        elif kind == "imp":
-            word = match.phrase
-            if word == "please" or _sentence_start(text, match.start, starts[number - 1]):
-                if word not in tally.actions:
-                    tally.actions.add(word)
-                    tally.evidence.append(("imp", text[match.start:match.end]))
-        elif kind == "urge":
-            tally.urge += 1
-        elif kind == "dismiss":
-            tally.dismiss += 1
-        elif kind == "site":
-            tally.site.setdefault(match.phrase, (payload[1], payload[2]))
-        else:  # phrase
-            tally.phrases += 1
-            tally.add_category(payload[1], _W_PHRASE)
-            tally.evidence.append(("phrase", " ".join(text[match.start:match.end].split())))
-    return tallies
+        for payload in payloads:
+            kind = payload[0]
+            if kind == "report":
+                reports.add(number)
+                continue
+            line = lines[number - 1]
+            if ('"' in line or "“" in line) and _in_quotes(line, start - starts[number - 1]):
+                tally.quoted += 1  # quoted or mentioned, not said to the reader
+                continue
+            if kind == "you":
+                tally.you += 1
+                tally.evidence.append(("you", text[start:end]))
+            elif kind == "we":
+                if text[start:end] == "US":
+                    continue  # the country
+                tally.we += 1
+                tally.evidence.append(("we", text[start:end]))
+            elif kind == "imp":
+                if phrase == "please" or _sentence_start(text, start, starts[number - 1]):
+                    if phrase not in tally.actions:
+                        tally.actions.add(phrase)
+                        tally.evidence.append(("imp", text[start:end]))
+            elif kind == "urge":
+                tally.urge += 1
+            elif kind == "dismiss":
+                tally.dismiss += 1
+            elif kind == "site":
+                tally.site.setdefault(phrase, (payload[1], payload[2]))
+            else:  # phrase
+                tally.phrases += 1
+                tally.add_category(payload[1], _W_PHRASE)
+                tally.evidence.append(("phrase", " ".join(text[start:end].split())))
+    return tallies, reports
 
 
 _TERMINAL = tuple('.!?"”’»)…')
@@ -253,7 +266,7 @@ def _continues(previous: str, following: str) -> bool:
 def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapping[str, Any]) -> Iterator[LineInfo]:
     """A `LineInfo` for every unit of `text`: a non-blank line, or a run of lines wrapped mid-sentence."""
     lists = compiled_lists(options)
-    tallies = _tally_hits(text, starts, lines, lists)
+    tallies, reports = _tally_hits(text, starts, lines, lists)
     widgets = widget_lines(lines)
     in_code = False
     unit: list[int] = []  # line numbers of the unit being built
@@ -266,14 +279,14 @@ def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapp
         elif in_code or stripped.startswith("|") or number in widgets:
             separator = True
         if unit and (separator or not stripped or not _continues(lines[unit[-1] - 1].strip(), stripped)):
-            yield _classify(unit, lines, tallies, lists)
+            yield _classify(unit, lines, tallies, reports, lists)
             unit = []
         if separator:
             yield _info(number, SEPARATOR, line)
         elif stripped:
             unit.append(number)
     if unit:
-        yield _classify(unit, lines, tallies, lists)
+        yield _classify(unit, lines, tallies, reports, lists)
 
 
 def _info(number: int, kind: str, line: str, score: float = 0.0, short: bool = True, site_voice: bool = False,
@@ -310,14 +323,19 @@ def _visible(line: str) -> str:
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
-def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], lists: _Lists) -> LineInfo:
+def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], reports: set[int],
+              lists: _Lists) -> LineInfo:
     first, last = numbers[0], numbers[-1]
     last_line = lines[last - 1]
-    tally = _merged(numbers, tallies)
-    if (tally is None or (tally.report and not tally.phrases)) and (
-            last > first or len(last_line) > _LONG_CHARACTERS):
+    if first == last:
+        tally = tallies.get(first)
+        report = first in reports
+    else:
+        tally = _merged(numbers, tallies)
+        report = not reports.isdisjoint(numbers)
+    if ((tally is None or (report and not tally.phrases)) and (last > first or len(last_line) > _LONG_CHARACTERS)):
         # No cue at all, or reported speech, in a long line or a wrapped run: story, decided cheaply.
-        return _info(first, GOOD, last_line, short=False, reported=tally is not None, last=last)
+        return _info(first, GOOD, last_line, short=False, reported=report or tally is not None, last=last)
     stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
     word_count = stripped.count(" ") + 1
     short = word_count <= SHORT_WORDS
@@ -327,13 +345,14 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
     def info(kind: str, score: float = 0.0, **extra: Any) -> LineInfo:
         return _info(first, kind, last_line, score, short=short, last=last, joined=stripped, **extra)
 
-    if tally is None:
+    if tally is None and not report:
         if label_category:
             return info(BLOCK, _W_PHRASE, categories=((label_category, 1.0),), evidence=(("label", stripped),))
         if not short:
             return info(GOOD)
+    if tally is None:
         tally = _Tally()
-    if tally.report and word_count >= 5:
+    if report and word_count >= 5:
         return info(GOOD, reported=True)
     evidence = list(tally.evidence)
     pattern_hits = 0

@@ -26,7 +26,20 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _DASHES = re.compile(r"[\u2012-\u2015\u2212]|-{2,}")  # figure, en and em dashes, minus, "--": word separators
 _NOT_WORD = re.compile(r"[^\w\s]|_")
-_ASCII_PUNCTUATION = str.maketrans("", "", string.punctuation)
+_ASCII_PUNCTUATION = string.punctuation.encode("ascii")
+
+
+def _ascii_lower_table() -> bytes:
+    """Bytes translation: A-Z to lower case, and the separators str.split() knows beyond bytes.split() to space."""
+    table = bytearray(range(256))
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = code + 32
+    for code in (0x1C, 0x1D, 0x1E, 0x1F):
+        table[code] = 32
+    return bytes(table)
+
+
+_ASCII_LOWER = _ascii_lower_table()
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -148,6 +161,7 @@ def normalize(text: str) -> str:
     if text.isascii():
         if "--" in text:  # a typed em dash ("October--the fifth") separates words like "—" does
             text = _DASHES.sub(" ", text)
-        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
+        # bytes.translate with a deletion set is C-level per byte: about twice str.translate's speed
+        return b" ".join(text.encode("ascii").translate(_ASCII_LOWER, _ASCII_PUNCTUATION).split()).decode("ascii")
     text = _DASHES.sub(" ", unicodedata.normalize("NFKC", text))
     return " ".join(_NOT_WORD.sub("", text.casefold()).split())

@@ -116,6 +116,21 @@ class PhraseMatcher:
         self._automaton = automaton
         return automaton
 
+    def hits(self, text: str) -> Iterator[tuple[int, int, str, tuple]]:
+        """(start, end, phrase, payloads) of every occurrence, as `find` has them, one tuple per occurrence.
+
+        For hot loops: no `Match` per payload, and offsets mapped back only when the text had runs of spaces.
+        """
+        automaton = self._automaton if self._automaton is not None else self._build()
+        if not len(automaton) or not text:
+            return iter(())
+        normalized, shift_at, shifts = normalize_text(text)
+        found = automaton.iter(f" {normalized} ")
+        if not shift_at:
+            return ((last - 1 - size, last - 1, key, payloads) for last, (key, size, payloads) in found)
+        return ((_original(last - 1 - size, shift_at, shifts), _original(last - 2, shift_at, shifts) + 1, key,
+                 payloads) for last, (key, size, payloads) in found)
+
     def find(self, text: str) -> Iterator[Match]:
         """Every whole-word occurrence of every phrase, overlapping ones included, in text order of ends."""
         automaton = self._automaton if self._automaton is not None else self._build()
