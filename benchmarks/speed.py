@@ -151,6 +151,13 @@ def measure(folder: Path, manifest: dict, times: int, jobs: int) -> list[tuple[s
         rows.append((f"check, {label}, cold cache", cold, files))
         warm = repeat(argv, folder, times)
         rows.append((f"check, {label}, warm cache", warm, files))
+    return rows + one_file_rows(folder, manifest, times, cache)
+
+
+def one_file_rows(folder: Path, manifest: dict, times: int, cache: Path) -> list[tuple[str, Run, int]]:
+    """The pre-commit case: one article edited, with the index and without (--no-index)."""
+    rows = []
+    output: list[str] = []
     # The pre-commit case: one article edited, the rest of the repository unchanged and warm.
     index = folder / ".qualitycheck" / "index.sqlite"
     if index.exists():
@@ -230,6 +237,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/qualitycheck-speed"))
     parser.add_argument("--no-profile", action="store_true", help="skip the per-rule time shares")
+    parser.add_argument("--one-file-only", action="store_true",
+                        help="only the one-changed-article rows (with and without the index)")
     args = parser.parse_args(argv)
     jobs = len(os.sched_getaffinity(0))
     ENV.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -245,6 +254,11 @@ def main(argv=None) -> int:
         planted = ", ".join(f"{kind} {count}" for kind, count in manifest["planted"].items())
         print(f"\n### {size:,} articles: {manifest['files']:,} files, {mb:.1f} MB (planted: {planted})\n")
         times = args.repeat if size <= 5000 or args.repeat_large is None else args.repeat_large
+        if args.one_file_only:
+            run_once(CHECK + ["--cache-dir", str(folder / "cache")], folder)  # warm cache and bytecode
+            for label, run, _ in one_file_rows(folder, manifest, times, folder / "cache"):
+                print(f"| {label} | {run.wall:.3f} | - | - | {run.max_rss / 1024:.0f} | {run.tree_rss / 1024:.0f} | - |")
+            continue
         rows = measure(folder, manifest, times, jobs)
         base = rows[0][1].wall
         print("| configuration | wall s | files/s | MB/s | max RSS MB | tree MB | / baseline |")

@@ -173,13 +173,95 @@ def test_archive_files_changed_added_or_deleted_since_the_index_are_seen(capsys,
     Path("news/telescope.md").unlink()
 
     with_index = duplicates(capsys, report_validator, "incoming")
-    without = duplicates(capsys, report_validator, "incoming", "--no-index")
 
+    # The edited file is re-read (no longer a copy), the deleted one dropped; the added file is
+    # not in the index, so it is not context until `index update` (the archive is not walked).
+    assert [(f[0], [r[0] for r in f[3]]) for f in with_index] == [("incoming/plant.md", ["wire/2022-05.jsonl"])]
+    assert main(["index", "update"]) == 0
+    capsys.readouterr()
+    with_index = duplicates(capsys, report_validator, "incoming")
+    without = duplicates(capsys, report_validator, "incoming", "--no-index")
     assert with_index == without
     assert [(f[0], [r[0] for r in f[3]]) for f in with_index] == [
         ("incoming/dredging-print.txt", ["news/dredging-copy.txt"]),
         ("incoming/plant.md", ["wire/2022-05.jsonl"]),
     ]
+
+
+TEMPLATE = "Valley Courier - regional edition\nPrinted from the morning pages\n"
+
+
+def site_archive() -> None:
+    """Articles sharing a site template (two lines), with titles and URLs that promos can name."""
+    bodies = [DREDGING, TELESCOPE, ORCHARD, FLOOD_EVACUATION, PLANT_LOCAL, PLANT_BUSINESS]
+    titles = ["Harbour Board Approves Dredging Levy", "Solar Telescope Opens On The Ridge",
+              "Frost Threatens Valley Orchards", "Families Leave Riverside Streets", "Battery Plant Hires Locals",
+              "Battery Maker Expands Output"]
+    for number, (body, title) in enumerate(zip(bodies, titles)):
+        slug = title.lower().replace(" ", "-")
+        write(f"site/a{number}.md", f"---\ntitle: {title}\nurl: https://paper.example.org/2022/05/{slug}\n---\n"
+                                    f"{TEMPLATE}\n{clean(body)}")
+
+
+def incoming_with_debris() -> None:
+    write("incoming/promo.txt", f"{TEMPLATE}\nThe ferry timetable changes on Monday for the winter season.\n\n"
+                                "Read also: Frost Threatens Valley Orchards\n\n"
+                                "https://paper.example.org/2022/05/battery-maker-expands-output\n\n"
+                                "Commuters are asked to check the new departure times before travelling.\n")
+
+
+@pytest.mark.parametrize("change", ["none", "edited", "deleted"])
+def test_every_rule_matches_a_full_run_with_context_files_edited_or_deleted(capsys, report_validator, change):
+    site_archive()
+    backdate(*archive_files())
+    build(capsys)
+    incoming_with_debris()
+    if change == "edited":  # one fewer article with the template, and the promoted title is gone
+        write("site/a2.md", "---\ntitle: Something else\n---\n" + clean(ORCHARD))
+    elif change == "deleted":
+        Path("site/a5.md").unlink()
+    args = ("incoming/promo.txt", "site/a1.md", "--as-of", "2022-06-01")
+
+    code_index, with_index = report(capsys, report_validator, *args)
+    code_full, without = report(capsys, report_validator, *args, "--no-index")
+
+    assert code_index == code_full == 1
+    assert with_index["findings"] == without["findings"]
+    rules = {(f["path"], f["rule"]) for f in with_index["findings"]}
+    assert {("incoming/promo.txt", "ad-text"), ("incoming/promo.txt", "related-article"),
+            ("site/a1.md", "ad-text")} <= rules
+    messages = " ".join(f["message"] for f in with_index["findings"])
+    others = {"none": 6, "edited": 5, "deleted": 5}[change]
+    assert f"the same lines are in {others} other articles (site template)" in messages
+    assert ('names "Frost Threatens Valley Orchards" in this archive' in messages) == (change != "edited")
+    assert ('names "Battery Maker Expands Output" in this archive' in messages) == (change != "deleted")
+
+
+def test_the_index_loads_only_the_documents_the_targets_need(capsys, report_validator):
+    site_archive()
+    backdate(*archive_files())
+    build(capsys)
+    incoming_with_debris()
+    from qualitycheck.config import load_config
+    from qualitycheck.index import open_view
+    from qualitycheck.plugins import load_registry
+    from qualitycheck.ruleset import build_ruleset
+    from qualitycheck.runner import check_file, make_plan
+    import datetime as dt
+
+    config = load_config(None)
+    registry = load_registry(config)
+    plan = make_plan(config, registry, build_ruleset(config, registry), dt.date(2022, 6, 1))
+    target = check_file(plan, Path("incoming/promo.txt"), "incoming/promo.txt")
+    view = open_view(config, plan)
+    context = view.context(target.collected, ["incoming/promo.txt"])
+    view.close()
+
+    # related-article: the two articles the promos name; ad-text: counts only, no documents.
+    assert sorted((d.ref.path, sorted(d.data)) for d in context.documents) == [
+        ("site/a2.md", ["related-article"]), ("site/a5.md", ["related-article"])]
+    assert context.stale == []
+    assert sorted(context.key_counts["ad-text"].values()) == [6, 6]
 
 
 def test_update_replaces_changed_files_adds_new_and_drops_deleted(capsys, report_validator):
@@ -381,4 +463,5 @@ def test_an_update_that_fails_midway_changes_nothing(capsys):
     with sqlite3.connect(INDEX) as db:
         assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 5
         assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 6
-        assert db.execute("SELECT COUNT(*) FROM keys").fetchone()[0] == 6 * 42
+        assert db.execute("SELECT COUNT(*) FROM keys WHERE rule = (SELECT id FROM rules WHERE name = "
+                          "'duplicate-article')").fetchone()[0] == 6 * 42

@@ -46,7 +46,7 @@ from qualitycheck.model import DocumentRef
 from qualitycheck.paths import display_path
 from qualitycheck.ruleset import ActiveRule
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: ad-text and related-article keys
 DEFAULT_PATH = ".qualitycheck/index.sqlite"
 RACY_WINDOW_NS = 2_000_000_000  # files modified this close to a build are verified by content hash
 REBUILD = "run `qualitycheck index build` to rebuild it"
@@ -428,12 +428,26 @@ def scope_of(meta: Mapping[str, str]) -> list[str]:
 
 # --- checking against the index -------------------------------------------------------------------------------
 
-class IndexView:
-    """A read-only view of the index for one `check` run.
+@dataclass
+class IndexContext:
+    """What the index gives a check of a few targets: see `IndexView.context`."""
 
-    `stale(context)` says which context files must be re-read (changed since the
-    index or not in it); `documents(targets)` returns the indexed documents the
-    corpus rules need as context for those targets, from unchanged files only.
+    documents: list  # runner.CollectedDocument of unchanged indexed files the corpus rules need
+    stale: list[Path]  # indexed files changed since the index: to re-read as context
+    key_counts: dict[str, dict[int, int]]  # rule name -> looked-up key -> indexed documents filed under it
+
+
+class IndexView:
+    """A read-only view of the index for one `check` run of a few target files.
+
+    The context of the targets is the index's documents, not the folder: no
+    walk of the archive, no stat of every indexed file. `context(targets)`
+    looks up, for each corpus rule, the keys the targets look for and loads
+    only the documents filed under them; only those documents' files are
+    checked against the disk (stat, else content hash): changed ones are
+    re-read, deleted ones dropped. A rule with `index_counts` gets per-key
+    document counts instead of documents. Files added since the last
+    `index build|update` are not context until the next `index update`.
     """
 
     def __init__(self, config: Config, plan, connection: sqlite3.Connection, meta: Mapping[str, str],
@@ -443,64 +457,98 @@ class IndexView:
         self.connection = connection
         self.built_ns = int(meta.get("built_ns", "0"))
         self.rule_ids = rule_ids
-        self.fresh: dict[int, str] = {}  # file id -> path as reports show it
 
-    def stale(self, context: Sequence[Path]) -> list[Path]:
-        stored = _stored_files(self.connection)
-        stale = []
-        root = os.fspath(self.config.root) + os.sep
-        at_root = os.getcwd() + os.sep == root  # then the shown path is the root-relative one
-        for path in context:
-            text = os.fspath(path)
-            if at_root and text.startswith(root):
-                relative = shown = text[len(root):].replace(os.sep, "/")
-            else:
-                relative, shown = _relative(self.config, path), display_path(path)
-            known = stored.get(relative)
-            if known is not None and _is_fresh(self.connection, path, known, self.built_ns):
-                self.fresh[known[0]] = shown
-            else:
-                stale.append(path)
-        return stale
+    def _query(self, sql: str, first: list, items: Sequence) -> Iterable[tuple]:
+        """Run `sql` (with `{marks}` for the IN list) over `items` in chunks."""
+        for chunk in _chunks(sorted(items), _PARAMS - len(first)):
+            yield from self.connection.execute(sql.format(marks=",".join("?" * len(chunk))), [*first, *chunk])
 
-    def documents(self, targets: Sequence[Any]) -> list:
-        """CollectedDocuments of unchanged indexed files that the corpus rules need for `targets`."""
+    def context(self, targets: Sequence[Any], target_paths: Iterable[str]) -> IndexContext:
+        """The indexed context of `targets` (CollectedDocuments) from files other than `target_paths`
+        (paths relative to the config folder)."""
         from qualitycheck.runner import CollectedDocument
 
-        wanted: dict[int, dict[str, bytes]] = {}
+        excluded_files = {row[0] for row in self._query("SELECT id FROM files WHERE path IN ({marks})", [],
+                                                        list(set(target_paths)))}
+        lookups = {}
+        wanted: dict[int, list[str]] = {}  # document id -> rules that need it
+        everything = False
         for active in self.plan.corpus_rules:
+            rule = active.rule
             rule_id = self.rule_ids[active.name]
-            if active.rule.index_keys is None:
-                rows = self.connection.execute("SELECT document, data FROM collected WHERE rule = ?", (rule_id,))
+            if rule.index_keys is None:
+                everything = True
+                rows: Iterable = self.connection.execute("SELECT document FROM collected WHERE rule = ?", (rule_id,))
             else:
-                keys = sorted({key for doc in targets if active.name in doc.data
-                               for key in active.rule.index_keys(doc.data[active.name])})
-                ids: set[int] = set()
-                for chunk in _chunks(keys, _PARAMS - 1):
-                    marks = ",".join("?" * len(chunk))
-                    ids.update(row[0] for row in self.connection.execute(
-                        f"SELECT document FROM keys WHERE rule = ? AND key IN ({marks})", [rule_id, *chunk]))
-                rows = []
-                for chunk in _chunks(sorted(ids), _PARAMS - 1):
-                    marks = ",".join("?" * len(chunk))
-                    rows.extend(self.connection.execute(
-                        f"SELECT document, data FROM collected WHERE rule = ? AND document IN ({marks})",
-                        [rule_id, *chunk]))
-            for document_id, blob in rows:
-                wanted.setdefault(document_id, {})[active.name] = blob
-        found = []
-        for chunk in _chunks(sorted(wanted)):
-            marks = ",".join("?" * len(chunk))
-            for document_id, file_id, record, first_line, record_line, metadata in self.connection.execute(
-                    f"SELECT id, file, record, first_line, record_line, metadata FROM documents "
-                    f"WHERE id IN ({marks}) ORDER BY file, position", chunk):
-                shown = self.fresh.get(file_id)
-                if shown is None:  # changed since indexed, a target, or outside this run's context
+                keys = {key for doc in targets if active.name in doc.data
+                        for key in rule.keys_looked_up(doc.data[active.name])}
+                lookups[active.name] = keys
+                if rule.index_counts:
                     continue
-                data = {name: pickle.loads(blob) for name, blob in wanted[document_id].items()}
-                found.append(CollectedDocument(DocumentRef(shown, record), pickle.loads(metadata), first_line, data,
-                                               record_line))
-        return found
+                rows = self._query("SELECT DISTINCT document FROM keys WHERE rule = ? AND key IN ({marks})",
+                                   [rule_id], keys)
+            for (document_id,) in rows:
+                wanted.setdefault(document_id, []).append(active.name)
+        documents = {row[0]: row[1:] for row in self._query(
+            "SELECT id, file, position, record, first_line, record_line, metadata FROM documents WHERE id IN ({marks})",
+            [], list(wanted))}
+        files = {file_id for file_id, *_ in documents.values()} - excluded_files
+        if everything:
+            stored = {row[0]: row[1:] for row in self.connection.execute("SELECT id, path, size, mtime_ns FROM files")}
+        else:
+            stored = {row[0]: row[1:] for row in self._query(
+                "SELECT id, path, size, mtime_ns FROM files WHERE id IN ({marks})", [], files)}
+        fresh, stale = {}, []
+        for file_id in sorted(files, key=lambda f: stored[f][0]):
+            relative, size, mtime_ns = stored[file_id]
+            path = self.config.root / relative
+            if _is_fresh(self.connection, path, (file_id, size, mtime_ns), self.built_ns):
+                fresh[file_id] = self._shown(relative)
+            else:
+                excluded_files.add(file_id)
+                if path.is_file():
+                    stale.append(path)
+        blobs: dict[tuple[int, str], bytes] = {}
+        for name in {name for names in wanted.values() for name in names}:
+            ids = [d for d, names in wanted.items() if name in names and documents[d][0] in fresh]
+            blobs.update(((document_id, name), blob) for document_id, blob in self._query(
+                "SELECT document, data FROM collected WHERE rule = ? AND document IN ({marks})",
+                [self.rule_ids[name]], ids))
+        found = []
+        for document_id in sorted(wanted, key=lambda d: (documents[d][0], documents[d][1])):
+            file_id, _, record, first_line, record_line, metadata = documents[document_id]
+            if file_id not in fresh:
+                continue
+            data = {name: pickle.loads(blobs[document_id, name]) for name in wanted[document_id]}
+            found.append(CollectedDocument(DocumentRef(fresh[file_id], record), pickle.loads(metadata), first_line,
+                                           data, record_line))
+        counts = {active.name: self._counts(active, lookups[active.name], excluded_files)
+                  for active in self.plan.corpus_rules if active.rule.index_counts and active.name in lookups}
+        return IndexContext(found, stale, counts)
+
+    def _counts(self, active: ActiveRule, keys: set[int], excluded_files: set[int]) -> dict[int, int]:
+        """Indexed documents filed under each key, leaving out those of `excluded_files` (targets, changed)."""
+        rule_id = self.rule_ids[active.name]
+        counts = dict(self._query("SELECT key, COUNT(*) FROM keys WHERE rule = ? AND key IN ({marks}) GROUP BY key",
+                                  [rule_id], keys))
+        if counts and excluded_files:
+            documents = [row[0] for row in self._query("SELECT id FROM documents WHERE file IN ({marks})", [],
+                                                       excluded_files)]
+            for chunk in _chunks(documents, _PARAMS // 2):
+                marks = ",".join("?" * len(chunk))
+                for key, number in self._query(
+                        f"SELECT key, COUNT(*) FROM keys WHERE rule = ? AND document IN ({marks}) "
+                        "AND key IN ({marks}) GROUP BY key", [rule_id, *chunk], list(counts)):
+                    counts[key] -= number
+        return {key: number for key, number in counts.items() if number > 0}
+
+    def _shown(self, relative: str) -> str:
+        """The path as reports show it (relative to the working directory)."""
+        if self._at_root is None:
+            self._at_root = os.path.abspath(os.getcwd()) == os.fspath(self.config.root)
+        return relative if self._at_root else _shown(self.config, relative)
+
+    _at_root: Optional[bool] = None
 
     def close(self) -> None:
         self.connection.close()

@@ -197,10 +197,14 @@ class RuleContext:
 
     `options` are the rule's options with the schema defaults filled in;
     `as_of` is the day date rules treat as today (from `--as-of`).
+    `key_counts` is given only to a corpus rule with `index_counts` when a
+    check runs against the archive index: for each key the targets look up,
+    how many indexed documents outside `entries` are filed under it.
     """
 
     options: Mapping[str, Any]
     as_of: Any  # datetime.date; typed loosely so this module stays import-light
+    key_counts: Optional[Mapping[int, int]] = None
 
 
 @dataclass(frozen=True)
@@ -231,11 +235,17 @@ class Rule:
     `docs` is Markdown in ruff's shape: "What it does", "Why is this bad?",
     "Example", "Options". `origin` is filled in by the plugin manager.
 
-    `index_keys(data)` (corpus rules, optional) returns the integer keys under
-    which the archive index files a document's collected `data`; when checking
-    a few files against the index, only indexed documents sharing a key with a
-    target are loaded as context (duplicate-article: its LSH band keys).
-    Without it, every indexed document is context for the rule.
+    `index_keys(data)` (corpus rules, optional) returns the integer keys
+    (signed 64-bit) under which the archive index files a document's collected
+    `data`; when checking a few files against the index, only indexed
+    documents filed under a key that a target looks up are loaded as context
+    (duplicate-article: its LSH band keys). `lookup_keys(data)` returns the
+    keys a target looks up; it defaults to `index_keys` (related-article files
+    a document under its title and URL and looks up the titles and URLs of its
+    promos). With `index_counts`, the rule gets no indexed documents at all,
+    only `RuleContext.key_counts`: how many indexed documents are filed under
+    each looked-up key (ad-text: in how many articles a line recurs).
+    Without `index_keys`, every indexed document is context for the rule.
     """
 
     name: str
@@ -249,6 +259,13 @@ class Rule:
     docs: str = ""
     origin: str = ""
     index_keys: Optional[Callable[[Any], Iterable[int]]] = None
+    lookup_keys: Optional[Callable[[Any], Iterable[int]]] = None
+    index_counts: bool = False
+
+    def keys_looked_up(self, data: Any) -> Iterable[int]:
+        """The index keys a target with collected `data` looks up (`lookup_keys`, else `index_keys`)."""
+        function = self.lookup_keys or self.index_keys
+        return function(data) if function is not None else ()
 
     def __post_init__(self) -> None:
         if self.scope not in ("document", "corpus"):

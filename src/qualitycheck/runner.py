@@ -196,16 +196,24 @@ def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> Fi
     return result
 
 
-def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets: set[str]) -> FileResult:
-    """Run each corpus rule once over everything collected; keep issues about target files."""
+def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets: set[str],
+                     key_counts: Optional[Mapping[str, Mapping[int, int]]] = None) -> FileResult:
+    """Run each corpus rule once over everything collected; keep issues about target files.
+
+    `key_counts` (rule name -> key -> indexed documents) comes from the archive
+    index for rules with `index_counts` (see `RuleContext.key_counts`).
+    """
     result = FileResult("<corpus>")
     documents = list(collected)
     by_ref = {doc.ref: doc for doc in documents}
     for active in plan.corpus_rules:
         entries = [CorpusEntry(doc.ref, doc.metadata, doc.data[active.name], doc.ref.path in targets)
                    for doc in documents if active.name in doc.data]
+        context = plan.context(active)
+        if key_counts and active.name in key_counts:
+            context = RuleContext(context.options, context.as_of, key_counts[active.name])
         try:
-            issues = list(active.rule.check(entries, plan.context(active)))
+            issues = list(active.rule.check(entries, context))
         except Exception as exc:  # noqa: BLE001
             result.errors.append(RunError(active.name, active.rule.origin, "<corpus>", None,
                                           f"{type(exc).__name__}: {exc}"))
@@ -257,24 +265,34 @@ def run(
     of unchanged files; `files_found(total)` is told once how many files will be
     read (targets and context) and `progress(n)` each time n more are done.
     `explicit` means `paths` is the complete list of targets, even when empty.
-    With `use_index` and an archive index (see `qualitycheck.index`), context
-    files unchanged since the index are looked up there instead of re-read.
+
+    With `use_index`, `paths` given and an archive index (see
+    `qualitycheck.index`), the archive is not walked: the context of corpus
+    rules is the index's documents. Only the documents filed under keys the
+    targets look up are loaded (and only their files checked against the
+    disk: a changed file is re-read, a deleted one dropped); rules with
+    `index_counts` get per-key document counts instead. Files added to the
+    archive since the last `index build|update` are not context until the
+    next `index update`. With the index up to date, findings are those of a
+    full run.
     """
     from qualitycheck.execution import check_files, corpus_result_reusable
     from qualitycheck.suppressions import SuppressionPolicy
 
     plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate)
     suppression = SuppressionPolicy.build(config, registry, plan)
-    targets, context = select_files(config, registry, paths, explicit)
-    if not plan.corpus_rules:
-        context = []
     index_view = None
-    if context and use_index:
+    if paths and use_index and plan.corpus_rules:
         from qualitycheck.index import open_view
 
         index_view = open_view(config, plan)
-        if index_view is not None:
-            context = index_view.stale(context)
+    if index_view is not None:  # the context comes from the index: the archive is not walked
+        targets = FileSelector(config.root, config.include, config.exclude, registry.suffixes).select(paths)
+        context: list[Path] = []
+    else:
+        targets, context = select_files(config, registry, paths, explicit)
+        if not plan.corpus_rules:
+            context = []
     items = [(path, display_path(path), True) for path in targets]
     items += [(path, display_path(path), False) for path in context]
     if files_found is not None:
@@ -283,12 +301,20 @@ def run(
     results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo)
     target_names = {display_path(path) for path in targets}
     collected = [doc for r in results for doc in r.collected]
+    key_counts = None
     if index_view is not None:
-        collected += index_view.documents([doc for r in results[: len(targets)] for doc in r.collected])
-        index_view.close()
+        try:
+            indexed = index_view.context(collected, [display_path(p, config.root) for p in targets])
+        finally:
+            index_view.close()
+        changed = check_files(plan, [(path, display_path(path), False) for path in indexed.stale], jobs=jobs,
+                              cache=cache)
+        results += changed
+        collected += [doc for r in changed for doc in r.collected] + indexed.documents
+        key_counts = indexed.key_counts
     corpus = memo.get("result") if memo else None  # the same files as a cached run: its corpus result
     if corpus is None:
-        corpus = run_corpus_rules(plan, collected, target_names)
+        corpus = run_corpus_rules(plan, collected, target_names, key_counts)
         if memo and memo.get("key") and not corpus.errors and cache is not None:
             cache.put_corpus(memo["key"], corpus)
     target_results = results[: len(targets)]

@@ -123,10 +123,21 @@ def check_corpus(entries: list[CorpusEntry], context: RuleContext) -> Iterator[I
     if min_docs:
         for entry in entries:
             counts.update({info.hash for info in entry.data or ()})
+        if context.key_counts:  # checked against the archive index: the indexed articles' share
+            counts.update({_unsigned(key): n for key, n in context.key_counts.items()})
     for entry in entries:
         if not entry.is_target or not entry.data:
             continue
         yield from _document_issues(entry, counts, min_docs)
+
+
+def line_keys(data: Any) -> set[int]:
+    """Index keys: the line hashes of a document (as signed 64-bit integers, what SQLite stores)."""
+    return {info.hash - (1 << 64) if info.hash >= 1 << 63 else info.hash for info in data or ()}
+
+
+def _unsigned(key: int) -> int:
+    return key + (1 << 64) if key < 0 else key
 
 
 def _document_issues(entry: CorpusEntry, counts: Counter, min_docs: int) -> Iterator[Issue]:
@@ -288,5 +299,7 @@ def qualitycheck_register_rules() -> list[Rule]:
             default_severity=Severity.WARNING,
             options_schema=OPTIONS_SCHEMA,
             docs=DOCS,
+            index_keys=line_keys,
+            index_counts=True,
         )
     ]

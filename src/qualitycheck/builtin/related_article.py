@@ -125,8 +125,9 @@ def collect_widgets(document: Document, context: RuleContext) -> dict[str, Any]:
     """The widgets of one document, with each involved line's length and text (small and picklable)."""
     lines = document.lines
     widgets = find_widgets(lines)
+    filed = _filed_keys(document.metadata, context.options)
     if not widgets:
-        return {"widgets": (), "lines": {}, "first_line": document.first_line}
+        return {"widgets": (), "lines": {}, "first_line": document.first_line, "filed": filed}
     ignore = context.options.get("ignore-urls") or []
     if ignore:
         import re
@@ -142,7 +143,52 @@ def collect_widgets(document: Document, context: RuleContext) -> dict[str, Any]:
             kept.append(widget)
         widgets = kept
     shown = {n: lines[n - 1] for w in widgets for n in range(w.first, w.last + 1)}
-    return {"widgets": tuple(widgets), "lines": shown, "first_line": document.first_line}
+    return {"widgets": tuple(widgets), "lines": shown, "first_line": document.first_line, "filed": filed}
+
+
+def _hash_key(kind: str, text: str) -> int:
+    """A stable signed 64-bit index key for a normalized title or URL."""
+    import hashlib
+
+    digest = hashlib.blake2b(f"{kind}:{text}".encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _title_key(key: frozenset) -> int:
+    return _hash_key("t", " ".join(sorted(key)))
+
+
+def _filed_keys(metadata: Mapping[str, Any], options: Mapping[str, Any]) -> tuple[int, ...]:
+    """The keys `_Corpus` finds this document under: its title words, its URL, its URL's slug words."""
+    title = _first_text(metadata, options.get("title-fields") or [])
+    url = _first_text(metadata, options.get("url-fields") or [])
+    keys = []
+    if title:
+        keys.append(_title_key(_key(words(title))))
+    if url:
+        keys.append(_hash_key("u", normalize_url(url)))
+        keys.append(_title_key(_key(slug_words(url))))
+    return tuple(keys)
+
+
+def index_keys(data: Any) -> tuple[int, ...]:
+    """Index keys a document is filed under (its title and URL, see `_filed_keys`)."""
+    return tuple(data.get("filed", ())) if isinstance(data, Mapping) else ()
+
+
+def lookup_keys(data: Any) -> set[int]:
+    """Index keys a target looks up: those `_Corpus.resolve` may look up for its promos and URLs."""
+    keys: set[int] = set()
+    if not isinstance(data, Mapping):
+        return keys
+    for widget in data.get("widgets", ()):
+        for entry in widget.entries:
+            if entry.url:
+                keys.add(_hash_key("u", normalize_url(entry.url)))
+                keys.add(_title_key(_key(slug_words(entry.url))))
+            if entry.title:
+                keys.add(_title_key(_key(words(entry.title))))
+    return keys
 
 
 class _Corpus:
@@ -366,5 +412,7 @@ def qualitycheck_register_rules() -> list[Rule]:
             default_severity=Severity.WARNING,
             options_schema=OPTIONS_SCHEMA,
             docs=DOCS,
+            index_keys=index_keys,
+            lookup_keys=lookup_keys,
         )
     ]
