@@ -20,7 +20,7 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
@@ -57,7 +57,25 @@ class Paragraph:
         return unwrap(self.lines)
 
 
+_last_mask: tuple[Any, bool, Any, list[bool]] = (None, False, None, [])
+
+
 def code_mask(lines: Sequence[str], markdown: bool = True, text: Optional[str] = None) -> list[bool]:
+    """For each line, whether it belongs to a code block (a new list; see `_code_mask`).
+
+    broken-wrap and duplicate-paragraph ask for the same document's lines one
+    after the other, so the last answer is kept for the very same objects.
+    """
+    global _last_mask
+    last_lines, last_markdown, last_text, mask = _last_mask
+    if last_lines is lines and last_text is text and last_markdown == markdown:
+        return list(mask)
+    mask = _code_mask(lines, markdown, text)
+    _last_mask = (lines, markdown, text, mask)
+    return list(mask)
+
+
+def _code_mask(lines: Sequence[str], markdown: bool = True, text: Optional[str] = None) -> list[bool]:
     """For each line, whether it belongs to a code block.
 
     Fenced blocks (``` or ~~~, fence lines included) count in every format;

@@ -212,13 +212,15 @@ def _find_widgets(lines: list[str]) -> list[Widget]:
             previous = stripped
             i += 1
             continue
-        promo = match_promo(line)
+        # match_promo and label_only both start with this match: most lines fail it, and then both
+        header = _PROMO.match(stripped)
+        promo = match_promo(line) if header is not None else None
         if promo is not None:
             widgets.append(Widget("promo", i + 1, i + 1, promo.label, (Entry(i + 1, promo.title, promo.url),)))
             previous = stripped
             i += 1
             continue
-        if label_only(line, separator=False):
+        if header is not None and label_only(line, separator=False):
             entries = []
             j = i + 1
             while j < total and lines[j].strip():
