@@ -148,7 +148,21 @@ def shingle_set(fingerprint: Fingerprint) -> frozenset[int]:
 
 def settings() -> dict[str, object]:
     """Everything that decides a fingerprint besides the text: stored with an index to detect staleness."""
+    return {"version": SETTINGS_VERSION, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS, "seed": SEED,
+            "rensa": _rensa_version()}
+
+
+def _rensa_version() -> str:
+    """rensa's version from the dist-info folder beside it: importing importlib.metadata costs ~25 ms of a
+    one-file check against the index; its lookup is the fallback."""
+    import os
+
+    import rensa
+
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(rensa.__file__)))
+    found = sorted(name for name in os.listdir(folder) if name.startswith("rensa-") and name.endswith(".dist-info"))
+    if len(found) == 1:
+        return found[0][len("rensa-"):-len(".dist-info")]
     from importlib.metadata import version
 
-    return {"version": SETTINGS_VERSION, "num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS, "seed": SEED,
-            "rensa": version("rensa")}
+    return version("rensa")
