@@ -37,6 +37,22 @@ def content_key(data: bytes, shown: str, is_target: bool, plan_digest: str) -> s
     return digest.hexdigest()
 
 
+def pack(result: object) -> tuple[bytes, bytes]:
+    """A FileResult as the cache stores it: pickled without its collected data, and that data apart."""
+    collected = getattr(result, "collected", [])
+    if collected:
+        result = replace(result, collected=[])  # type: ignore[type-var]
+    return (pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def unpack(packed: tuple[bytes, bytes]) -> object:
+    """The FileResult that `pack` stored."""
+    result = pickle.loads(packed[0])
+    result.collected = pickle.loads(packed[1])
+    return result
+
+
 class FindingsCache:
     """Get and put FileResults by key; writes are batched into one transaction."""
 
@@ -102,13 +118,12 @@ class FindingsCache:
             return {}
         return found
 
-    def put(self, key: str, slot: str, result: object) -> None:
-        """Store `result`; `slot` names what it replaces (one entry per path and role)."""
-        collected = getattr(result, "collected", [])
-        if collected:
-            result = replace(result, collected=[])  # type: ignore[type-var]
-        self._pending.append((key, slot, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
-                              pickle.dumps(collected, protocol=pickle.HIGHEST_PROTOCOL)))
+    def put(self, key: str, slot: str, result: object, packed: Optional[tuple[bytes, bytes]] = None) -> None:
+        """Store `result`; `slot` names what it replaces (one entry per path and role).
+
+        `packed` is `pack(result)` when the caller has it already (a worker process made it).
+        """
+        self._pending.append((key, slot) + (packed or pack(result)))
 
     def get_corpus(self, key: str) -> Optional[object]:
         """The corpus rules' result stored under `key` (see `execution.corpus_key`), or None."""

@@ -11,10 +11,10 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 from qualitycheck import __version__
-from qualitycheck.cache import FindingsCache, content_key
+from qualitycheck.cache import FindingsCache, content_key, pack, unpack
 from qualitycheck.ruleset import ruleset_digest
 from qualitycheck.runner import FileResult, Plan, check_file
 
@@ -24,6 +24,7 @@ Progress = Callable[[int], None]
 PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers costs more than it saves
 
 _worker_plan: Optional[Plan] = None
+_worker_packs = False  # workers pickle results as the cache stores them (see `_run`)
 
 
 def default_jobs() -> int:
@@ -97,15 +98,17 @@ def corpus_result_reusable(plan: Plan) -> bool:
     return bool(plan.corpus_rules) and not any(a.options.get("check-urls") for a in plan.corpus_rules)
 
 
-def _init_worker(plan: Plan) -> None:
-    global _worker_plan
+def _init_worker(plan: Plan, packs: bool = False) -> None:
+    global _worker_plan, _worker_packs
     _worker_plan = plan
+    _worker_packs = packs
 
 
-def _check_in_worker(item: WorkItem) -> FileResult:
+def _check_in_worker(item: WorkItem) -> Union[FileResult, tuple[bytes, bytes]]:
     path, shown, is_target = item
     assert _worker_plan is not None
-    return check_file(_worker_plan, path, shown, is_target)
+    result = check_file(_worker_plan, path, shown, is_target)
+    return pack(result) if _worker_packs else result
 
 
 def _read_bytes(path: Path) -> Optional[bytes]:
@@ -160,34 +163,40 @@ def check_files(
         if progress and any(r is not None for r in results):
             progress(sum(1 for r in results if r is not None))
     todo = [position for position, result in enumerate(results) if result is None]
-    for position, result in zip(todo, _run(plan, [items[p] for p in todo], jobs, progress)):
+    for position, (result, packed) in zip(todo, _run(plan, [items[p] for p in todo], jobs, progress,
+                                                     packs=cache is not None)):
         results[position] = result
         if cache is not None and keys[position] and not result.errors:  # a crash may not happen again
             path, shown, is_target = items[position]
-            cache.put(keys[position], f"{shown}\0{'T' if is_target else 'C'}", result)
+            cache.put(keys[position], f"{shown}\0{'T' if is_target else 'C'}", result, packed)
     if cache is not None:
         cache.flush()
     return results  # type: ignore[return-value]
 
 
-def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Progress]):
-    """Yield results in order, from a pool of forked workers when it pays off."""
+def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Progress], packs: bool = False):
+    """Yield (result, its cache pickles or None) in order, from a pool of forked workers when it pays off.
+
+    With `packs`, workers send each result pickled as the cache stores it
+    (`cache.pack`): the pickling happens in parallel, once, instead of once
+    for the pipe in the worker and again for the cache in this process.
+    """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
         for item in items:
             result = check_file(plan, *item)
             if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
-            yield result
+            yield result, None
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     chunksize = max(1, min(64, len(items) // (jobs * 8)))
-    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan,)) as pool:
-        for result in pool.imap(_check_in_worker, items, chunksize=chunksize):
+    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan, packs)) as pool:
+        for sent in pool.imap(_check_in_worker, items, chunksize=chunksize):
             if progress:
                 progress(1)
-            yield result
+            yield (unpack(sent), sent) if packs else (sent, None)
 
 
 def _can_fork() -> bool:

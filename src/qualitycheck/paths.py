@@ -22,5 +22,9 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
     if (text.startswith(base) and text[len(base):len(base) + 1] == "/" and "/." not in text and "//" not in text
             and not text.endswith("/") and _plain_base(base)):
         return text[len(base) + 1:]
+    # A relative path given from the working directory, already normal ("articles/a.md"): itself.
+    if (cwd is None and os.sep == "/" and text and text[0] != "/" and "//" not in text and text[-1] != "/"
+            and "/." not in "/" + text):
+        return text
     relative = os.path.relpath(os.path.abspath(text), base)
     return relative.replace(os.sep, "/")
