@@ -52,6 +52,7 @@ _PROMO_OR_URL_LINE = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NON_SPACE_RUN = re.compile(r"\S+")
 _NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]+")  # curly quotes, dashes, ellipses... (not letters)
 _UNICODE_HYPHENS = str.maketrans({"\u00ad": None, "\u2010": "-", "\u2011": "-"})
 
@@ -89,7 +90,7 @@ def normalize_words(text: str) -> list[bytes]:
     text = _HYPHEN_BREAK.sub("", text)
     text = _PROMO_OR_URL_LINE.sub("\n", "\n" + text)
     if "://" in text or "www." in text:
-        text = _URL.sub(" ", text)
+        text = _without_urls(text)
     if text.isascii():
         data = text.encode("ascii")
     else:
@@ -98,6 +99,42 @@ def normalize_words(text: str) -> list[bytes]:
         text = _NON_ASCII_NON_WORD.sub(" ", text.translate(_UNICODE_HYPHENS).casefold())
         data = text.encode("utf-8")
     return data.translate(_WORD_BYTES, b"-").split()
+
+
+def _without_urls(text: str) -> str:
+    """`_URL.sub(" ", text)`, found with str.find on ASCII text (the regex, with IGNORECASE and no literal
+    prefix, tries every position: 0.19 s -> 0.02 s for 1,200 articles)."""
+    if not text.isascii():
+        return _URL.sub(" ", text)  # IGNORECASE also matches a few non-ASCII letters
+    lowered = text.lower()
+    starts: list[tuple[int, int]] = []  # (where a URL would start, where its scheme or "www." ends)
+    j = lowered.find("://")
+    while j != -1:
+        if j >= 5 and lowered.startswith("https", j - 5):
+            starts.append((j - 5, j + 3))
+        elif j >= 4 and lowered.startswith("http", j - 4):
+            starts.append((j - 4, j + 3))
+        j = lowered.find("://", j + 3)
+    j = lowered.find("www.")
+    while j != -1:
+        starts.append((j, j + 4))
+        j = lowered.find("www.", j + 1)
+    if not starts:
+        return text
+    starts.sort()
+    pieces: list[str] = []
+    last = 0
+    for start, prefix_end in starts:
+        if start < last:
+            continue  # inside the URL just removed
+        found = _NON_SPACE_RUN.match(text, prefix_end)
+        if found is None:
+            continue  # "http://" followed by a space is no URL
+        pieces.append(text[last:start])
+        pieces.append(" ")
+        last = found.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def shingle_texts(words: Sequence[bytes], size: int) -> list[bytes]:
