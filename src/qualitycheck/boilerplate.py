@@ -23,7 +23,7 @@ import json
 import re
 import zlib
 from bisect import bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any, Iterator, Mapping, NamedTuple, Optional
 
@@ -62,6 +62,27 @@ class LineInfo(NamedTuple):
     length: int  # characters of the last line
     text: str  # kept for non-story units only
     last: int  # last 1-based line
+
+
+class LineInfos(tuple):
+    """A document's `LineInfo`s, as ad-text collects them: a tuple that pickles as plain tuples.
+
+    Pickling a NamedTuple calls Python code for every item (`__getnewargs__`, then `__new__` to load);
+    the collected data of every article crosses a pipe from its worker and goes into the cache, so
+    the whole tuple is pickled as rows and rebuilt in C.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:
+        return _line_infos, (tuple(map(tuple, self)),)
+
+
+def _line_infos(rows: tuple) -> LineInfos:
+    return LineInfos(map(_LINE_INFO_NEW, rows))
+
+
+_LINE_INFO_NEW = partial(tuple.__new__, LineInfo)
 
 
 class _Lists(NamedTuple):

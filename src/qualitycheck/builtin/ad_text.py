@@ -28,7 +28,7 @@ from collections import Counter
 from typing import Any, Iterable, Iterator
 
 from qualitycheck import hookimpl
-from qualitycheck.boilerplate import BLOCK, GOOD, SEPARATOR, WEAK, LineInfo, classify_lines
+from qualitycheck.boilerplate import BLOCK, GOOD, SEPARATOR, WEAK, LineInfo, LineInfos, classify_lines
 from qualitycheck.model import CorpusEntry, Document, Issue, Rule, RuleContext, Severity
 
 DOCS = """\
@@ -113,7 +113,7 @@ _EXCERPT_LIMIT = 200
 
 def collect_lines(document: Document, context: RuleContext) -> tuple[LineInfo, ...]:
     """Per-line classes, evidence and hashes of one document (small and picklable)."""
-    return tuple(classify_lines(document.text, document.lines, document.index.starts, context.options))
+    return LineInfos(classify_lines(document.text, document.lines, document.index.starts, context.options))
 
 
 def check_corpus(entries: list[CorpusEntry], context: RuleContext) -> Iterator[Issue]:
