@@ -27,6 +27,7 @@ from functools import lru_cache, partial
 from importlib import resources
 from typing import Any, Iterator, Mapping, NamedTuple, Optional
 
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.promos import widget_lines
 
 BLOCK, WEAK, NEUTRAL, GOOD, SEPARATOR = "B", "W", "N", "G", "X"
@@ -42,8 +43,8 @@ _SHORT_BLOCK, _LONG_BLOCK, _LONG_DENSITY, _LONG_WEAK = 3.0, 4.0, 0.08, 2.5
 _W_BOTH = 1.0
 _W_DISMISS, _W_QUESTION = 1.0, 1.0
 
-_PRICE = re.compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
-_LABEL_STRIP = re.compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
+_PRICE = lazy_compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
+_LABEL_STRIP = lazy_compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
 _SENTENCE_LEAD = " \t*_\"'“‘«([-–—•·►▶▸➤→⇒»›>#"
 
 
@@ -354,7 +355,7 @@ def _visible(line: str) -> str:
     return _MARKDOWN_LINK.sub(lambda m: m.group(1), line) if "](" in line else line
 
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_MARKDOWN_LINK = lazy_compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], reports: set[int],

@@ -12,7 +12,7 @@
   validated as a real calendar date in a plausible range -> `UrlDate` or None.
 - `describe_gap(earlier, later)`: "3 years 6 months", "5 weeks", "2 days".
 
-Patterns are compiled once at import (they are few and small).
+Patterns are compiled on first use (`qualitycheck.lazyre`): a run served from the cache never needs them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
+
+from qualitycheck.lazyre import lazy_compile
 
 MIN_YEAR = 1990
 MAX_YEAR = 2099
@@ -46,7 +48,7 @@ _DATE = (
     + r"|(?P<na>\d{1,2})(?P<nsep>[/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4})(?!\d)"  # 14/03/2022, 03/14/2022
     + r")"
 )
-_DATE_ANYWHERE = re.compile(r"(?<![\w])" + _DATE)
+_DATE_ANYWHERE = lazy_compile(r"(?<![\w])" + _DATE)
 
 _LABEL = (r"(?i:(?:(?:first|originally|last)\s+)?(?:published|posted|updated|modified|dated|date|filed|issued"
           r"|released|written)(?:\s+(?:on|at))?)[*_]*\s*[:\-\u2013\u2014]?[*_]*\s*")
@@ -62,21 +64,21 @@ _TAIL = (r"[\s*_]*(?:$|[|\u00b7\u2022\u2013\u2014-]|\(|,?\s*(?:at\s+)?\d{1,2}[:.
          r"|,?\s+(?i:by)\s|T\d{2}:)")
 # A date a label or byline announces may be followed by anything; a bare or place-led date must end the
 # line or be followed by a dateline dash, so that a sentence of the story that starts with a date does not count.
-_DATELINE = re.compile(
+_DATELINE = lazy_compile(
     _DECORATION
     + r"(?:(?P<label>" + _LABEL + r")|(?P<byline>" + _BYLINE + r")|(?P<place>" + _PLACE + r"))?"
     + _DATE
     + r"(?P<tail>" + _TAIL + r")?"
 )
 
-_ISO_START = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_ISO_START = lazy_compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 
 # URL path dates, tried in this order; a date must be a whole token between separators.
-_URL_YMD = re.compile(r"(?:^|[/_.-])((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2})(?=$|[/_.-])")
-_URL_COMPACT = re.compile(r"(?:^|[/_.-])((?:19|20)\d{2})(\d{2})(\d{2})(?=$|[/_.-])")
-_URL_NAMED_MONTH = re.compile(r"/((?:19|20)\d{2})/(" + _MONTH + r")/(\d{1,2})(?=$|[/_.-])")  # /2021/dec/02/
-_URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})(?=$|/(?!\d{1,2}(?:$|[/_.-])))")
-_URL_PATH = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*|^www\.[^/?#]*", re.IGNORECASE)
+_URL_YMD = lazy_compile(r"(?:^|[/_.-])((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2})(?=$|[/_.-])")
+_URL_COMPACT = lazy_compile(r"(?:^|[/_.-])((?:19|20)\d{2})(\d{2})(\d{2})(?=$|[/_.-])")
+_URL_NAMED_MONTH = lazy_compile(r"/((?:19|20)\d{2})/(" + _MONTH + r")/(\d{1,2})(?=$|[/_.-])")  # /2021/dec/02/
+_URL_MONTH = lazy_compile(r"/((?:19|20)\d{2})/(\d{1,2})(?=$|/(?!\d{1,2}(?:$|[/_.-])))")
+_URL_PATH = lazy_compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*|^www\.[^/?#]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,17 @@ of the text and runs in time linear in its length.
 
 from __future__ import annotations
 
-import re
 import string
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INDENTED = re.compile(r"^(?: {4}|\t)")
-_DASHES = re.compile(r"[\u2012-\u2015\u2212]|-{2,}")  # figure, en and em dashes, minus, "--": word separators
-_NOT_WORD = re.compile(r"[^\w\s]|_")
+from qualitycheck.lazyre import lazy_compile
+
+_FENCE = lazy_compile(r"^ {0,3}(`{3,}|~{3,})")
+_INDENTED = lazy_compile(r"^(?: {4}|\t)")
+_DASHES = lazy_compile(r"[\u2012-\u2015\u2212]|-{2,}")  # figure, en and em dashes, minus, "--": word separators
+_NOT_WORD = lazy_compile(r"[^\w\s]|_")
 _ASCII_PUNCTUATION = string.punctuation.encode("ascii")
 
 

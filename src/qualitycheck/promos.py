@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.urls import find_links
 
 
@@ -35,15 +36,15 @@ _LABELS = (
     r"|further\s+reading|don['’]?t\s+miss|must\s+read|what\s+to\s+read\s+next|editor['’]?s\s+picks?"
     r"|top\s+stories|latest(?:\s+news)?|trending(?:\s+now)?|popular(?:\s+now)?|most\s+read|watch|listen"
 )
-_PROMO = re.compile(
+_PROMO = lazy_compile(
     rf"^\s*{_MARKERS}\s*(?:\*\*|__|\*|_)?\s*(?P<label>{_LABELS})\s*(?:\*\*|__|\*|_)?\s*"
     r"(?P<sep>[:|\-–—>»›→⇒➔➜➤►▶▸]+\s*(?:\*\*|__|\*|_)?)?\s*(?P<title>.*?)\s*$",
     re.IGNORECASE,
 )
 # Labels that read as prose when no separator follows ("Watch the video", "Latest figures show ...").
-_NEEDS_SEPARATOR = re.compile(r"^(?:watch|listen|latest|trending|popular|top|more|read\s+(?:this|too)|see\s+more)",
+_NEEDS_SEPARATOR = lazy_compile(r"^(?:watch|listen|latest|trending|popular|top|more|read\s+(?:this|too)|see\s+more)",
                               re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*+•·▪◦‣⁃►▶▸➤→⇒»›]+|\d{1,3}[.)])?\s*")
+_BULLET = lazy_compile(r"^\s*(?:[-*+•·▪◦‣⁃►▶▸➤→⇒»›]+|\d{1,3}[.)])?\s*")
 
 
 class Promo(NamedTuple):

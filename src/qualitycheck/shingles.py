@@ -33,6 +33,8 @@ import unicodedata
 from array import array
 from typing import NamedTuple, Sequence
 
+from qualitycheck.lazyre import lazy_compile
+
 NUM_PERM = 128
 BANDS = 42
 ROWS = 3
@@ -41,9 +43,9 @@ MASK63 = (1 << 63) - 1
 _LITTLE_ENDIAN = sys.byteorder == "little"
 SETTINGS_VERSION = 2  # bump when normalization or hashing changes: stored fingerprints become stale
 
-_HYPHEN_BREAK = re.compile(r"-[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[a-z])")
+_HYPHEN_BREAK = lazy_compile(r"-[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[a-z])")
 # Starts with a literal line break so that the regex engine only tries line starts; the text gets a "\n" in front.
-_PROMO_OR_URL_LINE = re.compile(
+_PROMO_OR_URL_LINE = lazy_compile(
     r"\n[ \t]*(?:"
     r"(?:<?(?:https?://|www\.)\S+>?[ \t]*)+"  # nothing but URLs
     r"|(?:related|read (?:more|also|next)|see also|more on this|recommended|further reading)"
@@ -51,9 +53,9 @@ _PROMO_OR_URL_LINE = re.compile(
     r")(?=\r?\n|\r|$)",
     re.IGNORECASE,
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_NON_SPACE_RUN = re.compile(r"\S+")
-_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]+")  # curly quotes, dashes, ellipses... (not letters)
+_URL = lazy_compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NON_SPACE_RUN = lazy_compile(r"\S+")
+_NON_ASCII_NON_WORD = lazy_compile(r"[^\x00-\x7f\w]+")  # curly quotes, dashes, ellipses... (not letters)
 _UNICODE_HYPHENS = str.maketrans({"\u00ad": None, "\u2010": "-", "\u2011": "-"})
 
 

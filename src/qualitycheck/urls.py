@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from typing import Iterator, NamedTuple, Optional
 
-_LINKS = re.compile(
+from qualitycheck.lazyre import lazy_compile
+
+_LINKS = lazy_compile(
     r"!?\[(?P<label>[^\]\n]{0,500})\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
     r"|<(?P<angle>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>"
     r"|(?P<plain>\b(?:https?://|ftp://|www\.)[^\s<>\"'`\[\]]+)",
@@ -68,10 +70,10 @@ def find_urls(text: str) -> Iterator[tuple[int, int, str]]:
         yield link.start, link.end, link.url
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-_WORD = re.compile(r"[^\W_]+")
-_TRAILING_ID = re.compile(r"^(?:[a-z]?\d{3,}|[0-9a-f]{8,}|index|amp)$")
-_EXTENSION = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
+_SCHEME = lazy_compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_WORD = lazy_compile(r"[^\W_]+")
+_TRAILING_ID = lazy_compile(r"^(?:[a-z]?\d{3,}|[0-9a-f]{8,}|index|amp)$")
+_EXTENSION = lazy_compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
 def split_url(url: str) -> tuple[str, str]:

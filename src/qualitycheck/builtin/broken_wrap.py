@@ -27,6 +27,7 @@ import re
 from typing import Iterator, Optional
 
 from qualitycheck import hookimpl
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Fix, Issue, Rule, RuleContext, Severity
 from qualitycheck.paragraphs import code_mask, ends_with_hyphen_break, unwrap
 
@@ -95,20 +96,20 @@ OPTIONS_SCHEMA = {
     },
 }
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
-_RULE_LINE = re.compile(r"^ {0,3}(?:[-=_*~]\s*){3,}$")
-_LIST_ITEM = re.compile(r"^\s*(?:([-\u2013\u2014])\s|[*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25a0]\s|\(?\d{1,3}[.)]\s|\(?[a-zA-Z]\)\s)")
-_TABLE = re.compile(r"^\s*\||\|.*\||\S(?: {3,}|\t)\S")
-_BARE_URL = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*://|www\.)\S*>?\s*$", re.IGNORECASE)
-_CAPTION = re.compile(
+_HEADING = lazy_compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_RULE_LINE = lazy_compile(r"^ {0,3}(?:[-=_*~]\s*){3,}$")
+_LIST_ITEM = lazy_compile(r"^\s*(?:([-\u2013\u2014])\s|[*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25a0]\s|\(?\d{1,3}[.)]\s|\(?[a-zA-Z]\)\s)")
+_TABLE = lazy_compile(r"^\s*\||\|.*\||\S(?: {3,}|\t)\S")
+_BARE_URL = lazy_compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*://|www\.)\S*>?\s*$", re.IGNORECASE)
+_CAPTION = lazy_compile(
     r"\s*(?:\u00a9|[(\[]?(?i:photo(?:graph)?s?|image|picture|pictured|caption|credits?|illustration|graphic|video"
     r"|file photo|source|above|top|left|right|pictures?)\b[^:|]{0,20}[:|])"
 )
-_CREDIT_END = re.compile(r"\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$")
-_HEADER = re.compile(
+_CREDIT_END = lazy_compile(r"\s[/|\u00a9]\s*[A-Z][\w.&'\u2019-]*(?:\s+[A-Z][\w.&'\u2019-]*){0,4}\s*\)?$")
+_HEADER = lazy_compile(
     r"^\s*(?i:subject|from|to|cc|bcc|date|sent|reply-to|title|author|byline|source|tags?|category|section"
     r"|keywords|location|url|link|published|updated|filed|credit|photo|image|caption)\s*:\s")
-_QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
+_QUOTE_PREFIX = lazy_compile(r"^\s*(?:>\s?)+")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]*_"
 _TERMINAL = frozenset(".!?\u2026")
 

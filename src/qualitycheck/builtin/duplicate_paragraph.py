@@ -12,10 +12,10 @@ found there too.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from qualitycheck import hookimpl
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Issue, Related, Rule, RuleContext, Severity
 from qualitycheck.paragraphs import code_mask, normalize, split_paragraphs, unwrap
 
@@ -62,7 +62,7 @@ OPTIONS_SCHEMA = {
     },
 }
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_HEADING = lazy_compile(r"^ {0,3}#{1,6}(?:\s|$)")
 # A block whose every line is at most this long is verse (a wrapping tool breaks prose near 55-110 columns).
 _VERSE_LINE = 45
 _SENTENCE_END = frozenset(".!?\u2026\"'\u201d\u2019)")

@@ -9,12 +9,12 @@ by `qualitycheck.dates`; URLs are found by `qualitycheck.urls`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from qualitycheck import hookimpl
 from qualitycheck.dates import (UrlDate, describe_gap, describe_months, find_dateline, months_between, parse_date,
                                 url_path_date)
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Issue, Rule, RuleContext, Severity
 from qualitycheck.urls import find_urls
 
@@ -92,16 +92,16 @@ OPTIONS_SCHEMA = {
     },
 }
 
-_NOTE_START = re.compile(
+_NOTE_START = lazy_compile(
     r"^[\s*_>#\[]*(?:\(?\d{4}-\d{2}-\d{2}\)?\s*)?"
     r"(?i:(?:an?\s+)?updated?s?|editor[\u2019']?s[\u2019']?\s+note|editorial\s+note|ed\.?\s+note|note\s+from\s+the\s+editor"
     r"|corrections?|clarifications?|addend(?:um|a)|postscript|p\.\s?s\.)"
     r"(?:\s*\([^)\n]{0,40}\)|\s+(?:on|from|at|in)\s+[^:\n]{1,40}?|\s+\d[^:\n]{0,30}?)?"
     r"[*_\]]*\s*(?:[:\u2013\u2014.]|-\s)"
 )
-_DATE_HINT = re.compile(r"[/_.-](?:19|20)\d\d(?:[/_.-](?:\d|[A-Za-z]{3}/\d)|\d{4})")  # where a URL path date may be
-_UPDATES_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+.*\b(?i:updates?|editor[\u2019']?s\s+notes?|corrections?|addend(?:um|a))\b")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_DATE_HINT = lazy_compile(r"[/_.-](?:19|20)\d\d(?:[/_.-](?:\d|[A-Za-z]{3}/\d)|\d{4})")  # where a URL path date may be
+_UPDATES_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s+.*\b(?i:updates?|editor[\u2019']?s\s+notes?|corrections?|addend(?:um|a))\b")
+_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s")
 
 
 def update_note_lines(lines: Sequence[str]) -> list[bool]:
