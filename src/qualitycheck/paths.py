@@ -23,8 +23,8 @@ def display_path(path: Path | str, cwd: Path | None = None) -> str:
             and not text.endswith("/") and _plain_base(base)):
         return text[len(base) + 1:]
     # A relative path given from the working directory, already normal ("articles/a.md"): itself.
-    if (cwd is None and os.sep == "/" and text and text[0] != "/" and "//" not in text and text[-1] != "/"
-            and "/." not in "/" + text):
+    if (os.sep == "/" and text and text[0] != "/" and "//" not in text and text[-1] != "/"
+            and "/." not in "/" + text and (cwd is None or base == os.getcwd())):
         return text
     relative = os.path.relpath(os.path.abspath(text), base)
     return relative.replace(os.sep, "/")
