@@ -170,6 +170,22 @@ def unwrap(lines: Sequence[str]) -> str:
     return "".join(out)
 
 
+_ASCII_NOT_KEPT = _ASCII_PUNCTUATION + b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def squashed(lines: Sequence[str]) -> bytes:
+    """`normalize(unwrap(lines))` without its spaces, as UTF-8: equal for any two blocks that normalize equal.
+
+    On ASCII text this is one C-level translation of the raw lines: unwrapping
+    only moves whitespace and hyphens, and normalizing drops both. So a
+    comparison can normalize only the blocks whose squashed forms collide.
+    """
+    text = "\n".join(lines)
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_LOWER, _ASCII_NOT_KEPT)
+    return normalize(unwrap(lines)).replace(" ", "").encode("utf-8")
+
+
 def normalize(text: str) -> str:
     """`text` folded for comparison: Unicode compatibility forms, case, punctuation, whitespace.
 

@@ -12,12 +12,12 @@ found there too.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from qualitycheck import hookimpl
 from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Issue, Related, Rule, RuleContext, Severity
-from qualitycheck.paragraphs import code_mask, normalize, split_paragraphs, unwrap
+from qualitycheck.paragraphs import code_mask, normalize, split_paragraphs, squashed, unwrap
 
 DOCS = """\
 ## What it does
@@ -86,39 +86,74 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
     seen: dict[str, int] = {}  # normalized paragraph -> its first text line
     offset = document.first_line - 1
 
-    def compare(first: int, last: int, block: tuple[str, ...]) -> Iterator[Issue]:
-        if len(block) > 1 and all(len(line.strip()) <= _VERSE_LINE for line in block):
-            return  # a stanza or refrain of verse: songs and poems repeat their chorus on purpose
-        key = normalize(unwrap(block))
-        if len(key) < min_chars:
-            return
-        words = key.count(" ") + 1
-        if words < min_words:
-            return
-        original = seen.get(key)
-        if original is None:
-            seen[key] = first
-            return
-        yield Issue.for_lines(
-            document, first, last,
-            f"paragraph repeats the one on line {original + offset} ({words} words); remove the copy",
-            related=(Related(document.path, document.record, original + offset),),
-        )
-
     skip = code_mask(lines, document.format == "md", document.text)
     for number, line in enumerate(lines):
         if not skip[number] and line[:1] in (" ", "#") and _HEADING.match(line):
             skip[number] = True  # a heading is not part of the paragraph under it
-    for paragraph in split_paragraphs(lines, skip):
-        before = len(seen)
-        found = list(compare(paragraph.first, paragraph.last, paragraph.lines))
-        yield from found
-        if found or len(paragraph.lines) < 2 or not _line_per_paragraph(paragraph.lines):
+    paragraphs = split_paragraphs(lines, skip)
+    # Only blocks whose squashed form (see `paragraphs.squashed`) occurs twice can repeat one another,
+    # so only those are normalized: the blocks compared, and the lines of blocks that may be compared
+    # line by line.
+    by_line = [len(p.lines) > 1 and _line_per_paragraph(p.lines) for p in paragraphs]
+    squashes: list[Optional[bytes]] = []  # per paragraph; None for verse (never compared)
+    line_squashes: list[list[bytes]] = []  # per paragraph: its lines', when it may be compared line by line
+    counts: dict[bytes, int] = {}
+    for paragraph, per_line in zip(paragraphs, by_line):
+        key = None if _verse(paragraph.lines) else squashed(paragraph.lines)
+        squashes.append(key)
+        keys = [squashed((line,)) for line in paragraph.lines] if per_line else []
+        line_squashes.append(keys)
+        for key in keys + ([key] if key is not None else []):
+            counts[key] = counts.get(key, 0) + 1
+
+    def long_enough(block: tuple[str, ...]) -> Optional[tuple[str, int]]:
+        """(normalized text, words) when the block is long enough to compare, else None."""
+        key = normalize(unwrap(block))
+        if len(key) < min_chars:
+            return None
+        words = key.count(" ") + 1
+        return None if words < min_words else (key, words)
+
+    def compare(first: int, last: int, block: tuple[str, ...], squash: Optional[bytes],
+                needed: bool) -> tuple[Optional[Issue], bool]:
+        """(an issue when the block repeats an earlier one, whether it is long enough to compare).
+
+        A block that can repeat nothing is normalized only when the caller `needed` to know its length.
+        """
+        if squash is None:
+            return None, False  # a stanza or refrain of verse: songs and poems repeat their chorus on purpose
+        if counts[squash] < 2:
+            return None, bool(needed and long_enough(block))
+        found = long_enough(block)
+        if found is None:
+            return None, False
+        key, words = found
+        original = seen.get(key)
+        if original is None:
+            seen[key] = first
+            return None, True
+        return Issue.for_lines(
+            document, first, last,
+            f"paragraph repeats the one on line {original + offset} ({words} words); remove the copy",
+            related=(Related(document.path, document.record, original + offset),),
+        ), True
+
+    for paragraph, per_line, squash, keys in zip(paragraphs, by_line, squashes, line_squashes):
+        issue, compared = compare(paragraph.first, paragraph.last, paragraph.lines, squash, per_line)
+        if issue is not None:
+            yield issue
             continue
-        if len(seen) == before:  # the block was too short to compare, so are its lines
+        if not per_line or not compared:  # a block too short to compare has lines too short as well
             continue
-        for number in range(paragraph.first, paragraph.last + 1):
-            yield from compare(number, number, (lines[number - 1],))
+        for number, key in zip(range(paragraph.first, paragraph.last + 1), keys):
+            issue, _ = compare(number, number, (lines[number - 1],), key, False)
+            if issue is not None:
+                yield issue
+
+
+def _verse(block: tuple[str, ...]) -> bool:
+    """Whether every line of a block of several lines is short, as in verse (not hard-wrapped prose)."""
+    return len(block) > 1 and all(len(line.strip()) <= _VERSE_LINE for line in block)
 
 
 @hookimpl
