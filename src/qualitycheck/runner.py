@@ -273,8 +273,9 @@ def run(
     disk: a changed file is re-read, a deleted one dropped); rules with
     `index_counts` get per-key document counts instead. Files added to the
     archive since the last `index build|update` are not context until the
-    next `index update`. With the index up to date, findings are those of a
-    full run.
+    next `index update`, and per-key counts are the index's (an archive file
+    edited since counts as indexed unless another rule re-read it). With the
+    index up to date, findings are those of a full run.
     """
     from qualitycheck.execution import check_files, corpus_result_reusable
     from qualitycheck.suppressions import SuppressionPolicy
