@@ -10,7 +10,6 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
@@ -85,6 +84,8 @@ def find_config(start: Path) -> Optional[Path]:
 
 def config_schema() -> dict[str, Any]:
     """The JSON Schema of rules.yaml that the package ships (also for editors)."""
+    from importlib import resources  # only when validating: most runs trust a stamp
+
     text = resources.files("qualitycheck").joinpath("schemas/rules.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 

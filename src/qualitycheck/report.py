@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Optional
 
 from qualitycheck import __version__
@@ -123,5 +122,7 @@ class Report:
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of `Report.to_dict()` that the package ships."""
+    from importlib import resources
+
     text = resources.files("qualitycheck").joinpath("schemas/report.schema.json").read_text(encoding="utf-8")
     return json.loads(text)

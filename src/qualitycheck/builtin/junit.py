@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Optional, TextIO
-from xml.etree import ElementTree
 
 from qualitycheck import hookimpl
 from qualitycheck.builtin.formatters import finding_location
@@ -52,8 +51,10 @@ def _is_failure(finding: Finding, report: Report) -> bool:
     return report.fail_on is not None and finding.severity >= report.fail_on
 
 
-def junit_tree(report: Report) -> ElementTree.Element:
+def junit_tree(report: Report) -> "ElementTree.Element":
     """The `<testsuites>` element of the report."""
+    from xml.etree import ElementTree  # imported when a JUnit report is written, not at start-up
+
     findings: dict[Article, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         findings[(finding.path, finding.record)].append(finding)
@@ -90,6 +91,8 @@ def junit_tree(report: Report) -> ElementTree.Element:
 
 
 def write_junit(report: Report, stream: TextIO, context: FormatContext) -> None:
+    from xml.etree import ElementTree
+
     root = junit_tree(report)
     ElementTree.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
