@@ -305,6 +305,7 @@ def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapp
     widgets = widget_lines(lines)
     in_code = False
     unit: list[int] = []  # line numbers of the unit being built
+    previous = ""  # the last line of `unit`, stripped
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         separator = False
@@ -313,13 +314,14 @@ def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapp
             separator = True
         elif in_code or stripped.startswith("|") or number in widgets:
             separator = True
-        if unit and (separator or not stripped or not _continues(lines[unit[-1] - 1].strip(), stripped)):
+        if unit and (separator or not stripped or not _continues(previous, stripped)):
             yield _classify(unit, lines, tallies, reports, lists)
             unit = []
         if separator:
             yield _info(number, SEPARATOR, line)
         elif stripped:
             unit.append(number)
+            previous = stripped
     if unit:
         yield _classify(unit, lines, tallies, reports, lists)
 
@@ -370,7 +372,8 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
         report = not reports.isdisjoint(numbers)
     if ((tally is None or (report and not tally.phrases)) and (last > first or len(last_line) > _LONG_CHARACTERS)):
         # No cue at all, or reported speech, in a long line or a wrapped run: story, decided cheaply.
-        return _info(first, GOOD, last_line, short=False, reported=report or tally is not None, last=last)
+        return _LINE_INFO_NEW((first, GOOD, 0.0, False, False, report or tally is not None, (), (),
+                               line_hash(last_line), len(last_line), "", last))
     stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
     word_count = stripped.count(" ") + 1
     short = word_count <= SHORT_WORDS
