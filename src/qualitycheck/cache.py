@@ -118,6 +118,23 @@ class FindingsCache:
             return {}
         return found
 
+    def known_slots(self, slots: Iterable[str]) -> set[str]:
+        """The slots (path and role, see `put`) that have an entry; a file without one is certainly checked."""
+        slots = list(slots)
+        found: set[str] = set()
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(slots), 500):
+                chunk = slots[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(row[0] for row in self._db.execute(
+                    f"SELECT path FROM results WHERE path IN ({marks})", chunk))
+        except sqlite3.DatabaseError:
+            self._db = self._recreate()
+            return set()
+        return found
+
     def put(self, key: str, slot: str, result: object, packed: Optional[tuple[bytes, bytes]] = None) -> None:
         """Store `result`; `slot` names what it replaces (one entry per path and role).
 

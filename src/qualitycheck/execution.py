@@ -25,6 +25,7 @@ PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers cost
 
 _worker_plan: Optional[Plan] = None
 _worker_packs = False  # workers pickle results as the cache stores them (see `_run`)
+_worker_digest = ""  # plan_digest, for the cache keys workers compute (see `_run`)
 
 
 def default_jobs() -> int:
@@ -98,17 +99,30 @@ def corpus_result_reusable(plan: Plan) -> bool:
     return bool(plan.corpus_rules) and not any(a.options.get("check-urls") for a in plan.corpus_rules)
 
 
-def _init_worker(plan: Plan, packs: bool = False) -> None:
-    global _worker_plan, _worker_packs
+def _init_worker(plan: Plan, packs: bool = False, digest: str = "") -> None:
+    global _worker_plan, _worker_packs, _worker_digest
     _worker_plan = plan
     _worker_packs = packs
+    _worker_digest = digest
 
 
-def _check_in_worker(item: WorkItem) -> Union[FileResult, tuple[bytes, bytes]]:
-    path, shown, is_target = item
+def _file_key(path: Path, shown: str, is_target: bool, digest: str) -> Optional[str]:
+    """The cache key of a file's result, None when it cannot be read."""
+    data = _read_bytes(path)
+    return None if data is None else content_key(data, shown, is_target, digest)
+
+
+def _slot(shown: str, is_target: bool) -> str:
+    """What a cache entry replaces: one entry per path and role."""
+    return f"{shown}\0{'T' if is_target else 'C'}"
+
+
+def _check_in_worker(item: tuple[Path, str, bool, bool]) -> tuple[Optional[str], Union[FileResult, tuple[bytes, bytes]]]:
+    path, shown, is_target, wants_key = item
     assert _worker_plan is not None
+    key = _file_key(path, shown, is_target, _worker_digest) if wants_key else None
     result = check_file(_worker_plan, path, shown, is_target)
-    return pack(result) if _worker_packs else result
+    return key, (pack(result) if _worker_packs else result)
 
 
 def _read_bytes(path: Path) -> Optional[bytes]:
@@ -127,6 +141,7 @@ def check_files(
     cache: Optional[FindingsCache] = None,
     progress: Optional[Progress] = None,
     corpus_memo: Optional[dict] = None,
+    flush: bool = True,
 ) -> list[FileResult]:
     """`check_file` for every item, in order, reusing cached results where the content is unchanged.
 
@@ -134,20 +149,31 @@ def check_files(
     this run's corpus-rule result (every item's key, in order; None when a
     file is unreadable) and `result`: that result when the cache holds it.
     Then the corpus rules need not run, and what they collected is not loaded.
+    Without `flush`, new entries stay pending until the caller flushes the cache
+    (run() does it while a forked child runs corpus rules).
     """
     results: list[Optional[FileResult]] = [None] * len(items)
     keys: list[Optional[str]] = [None] * len(items)
+    unseen: set[int] = set()  # files the cache has no entry for: hashed where they are checked, not here
+    digest = ""
     if cache is not None:
         digest = plan_digest(plan)
         as_target: dict[int, str] = {}  # context files: their key as a target, whose result also serves
+        slots = cache.known_slots([_slot(shown, role) for _, shown, is_target in items
+                                   for role in ((True,) if is_target else (False, True))])
         for position, (path, shown, is_target) in enumerate(items):
+            if _slot(shown, is_target) not in slots and (is_target or _slot(shown, True) not in slots):
+                unseen.add(position)  # a cold cache: read once, by the worker that checks the file
+                continue
             data = _read_bytes(path)
             if data is not None:
                 keys[position] = content_key(data, shown, is_target, digest)
                 if not is_target:
                     as_target[position] = content_key(data, shown, True, digest)
         corpus = None
-        if corpus_memo is not None:
+        if corpus_memo is not None and unseen:  # a file never cached: no stored corpus result has its key
+            corpus_memo["key"] = corpus_memo["result"] = None
+        elif corpus_memo is not None:
             corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
             corpus = corpus_memo["result"] = cache.get_corpus(corpus_memo["key"]) if corpus_memo["key"] else None
         hits = cache.get_many((k for k in keys if k), collected=corpus is None)
@@ -163,40 +189,95 @@ def check_files(
         if progress and any(r is not None for r in results):
             progress(sum(1 for r in results if r is not None))
     todo = [position for position, result in enumerate(results) if result is None]
-    for position, (result, packed) in zip(todo, _run(plan, [items[p] for p in todo], jobs, progress,
-                                                     packs=cache is not None)):
+    work = [items[p] + (p in unseen,) for p in todo]
+    for position, (result, packed, key) in zip(todo, _run(plan, work, jobs, progress, packs=cache is not None,
+                                                          digest=digest)):
         results[position] = result
+        if key is not None:
+            keys[position] = key
         if cache is not None and keys[position] and not result.errors:  # a crash may not happen again
             path, shown, is_target = items[position]
-            cache.put(keys[position], f"{shown}\0{'T' if is_target else 'C'}", result, packed)
-    if cache is not None:
+            cache.put(keys[position], _slot(shown, is_target), result, packed)
+    if cache is not None and corpus_memo is not None and unseen:
+        corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
+    if cache is not None and flush:
         cache.flush()
     return results  # type: ignore[return-value]
 
 
-def _run(plan: Plan, items: Sequence[WorkItem], jobs: int, progress: Optional[Progress], packs: bool = False):
-    """Yield (result, its cache pickles or None) in order, from a pool of forked workers when it pays off.
+def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, progress: Optional[Progress],
+         packs: bool = False, digest: str = ""):
+    """Yield (result, its cache pickles or None, its cache key or None) in order, from forked workers if it pays off.
 
-    With `packs`, workers send each result pickled as the cache stores it
-    (`cache.pack`): the pickling happens in parallel, once, instead of once
-    for the pipe in the worker and again for the cache in this process.
+    Items are WorkItems plus whether to compute the file's cache key (with
+    `digest`). With `packs`, workers send each result pickled as the cache
+    stores it (`cache.pack`): the pickling happens in parallel, once, instead
+    of once for the pipe in the worker and again for the cache in this process.
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
-        for item in items:
-            result = check_file(plan, *item)
+        for path, shown, is_target, wants_key in items:
+            key = _file_key(path, shown, is_target, digest) if wants_key else None
+            result = check_file(plan, path, shown, is_target)
             if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
-            yield result, None
+            yield result, None, key
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     chunksize = max(1, min(64, len(items) // (jobs * 8)))
-    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan, packs)) as pool:
-        for sent in pool.imap(_check_in_worker, items, chunksize=chunksize):
+    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan, packs, digest)) as pool:
+        for key, sent in pool.imap(_check_in_worker, items, chunksize=chunksize):
             if progress:
                 progress(1)
-            yield (unpack(sent), sent) if packs else (sent, None)
+            yield (unpack(sent), sent, key) if packs else (sent, None, key)
+
+
+def map_forked(function: Callable, items: Sequence, jobs: int, meanwhile: Optional[Callable[[], None]] = None) -> list:
+    """`[function(item) for item in items]`, split into `jobs` runs of items, all but the first in forked children.
+
+    For the few, independent corpus rules: a child inherits what was collected
+    (no pickling of the input) and sends back its pickled results. This
+    process calls `meanwhile` (if given) after forking, then does the first,
+    shortest run. Items of a child that dies without an answer are run here.
+    """
+    if jobs <= 1 or len(items) < 2 or not _can_fork():
+        if meanwhile is not None:
+            meanwhile()
+        return [function(item) for item in items]
+    import pickle
+
+    groups = min(jobs, len(items))
+    bounds = [len(items) * group // groups for group in range(groups + 1)]  # the first run is the shortest
+    runs = [list(items[start:stop]) for start, stop in zip(bounds, bounds[1:])]
+    children = []
+    for run in runs[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: answer, then leave without running the parent's clean-up
+            status = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump([function(item) for item in run], pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end))
+    if meanwhile is not None:
+        meanwhile()
+    results = [function(item) for item in runs[0]]
+    for run, (pid, read_end) in zip(runs[1:], children):
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            answers = pickle.loads(data) if status == 0 else None
+        except Exception:  # noqa: BLE001 - an unreadable answer: compute it here
+            answers = None
+        results += answers if isinstance(answers, list) and len(answers) == len(run) else [function(i) for i in run]
+    return results
 
 
 def _can_fork() -> bool:

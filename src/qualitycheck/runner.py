@@ -197,26 +197,37 @@ def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> Fi
 
 
 def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets: set[str],
-                     key_counts: Optional[Mapping[str, Mapping[int, int]]] = None) -> FileResult:
+                     key_counts: Optional[Mapping[str, Mapping[int, int]]] = None, jobs: int = 1,
+                     meanwhile: Optional[Callable[[], None]] = None) -> FileResult:
     """Run each corpus rule once over everything collected; keep issues about target files.
 
     `key_counts` (rule name -> key -> indexed documents) comes from the archive
-    index for rules with `index_counts` (see `RuleContext.key_counts`).
+    index for rules with `index_counts` (see `RuleContext.key_counts`). With
+    `jobs` > 1 the rules run side by side in forked processes (see
+    `execution.map_forked`); the result is the same. `meanwhile` (e.g. writing
+    the cache) is called once, while forked rules run.
     """
+    from qualitycheck.execution import map_forked
+
     result = FileResult("<corpus>")
     documents = list(collected)
     by_ref = {doc.ref: doc for doc in documents}
-    for active in plan.corpus_rules:
+
+    def rule_issues(active: ActiveRule) -> tuple[bool, Any]:
         entries = [CorpusEntry(doc.ref, doc.metadata, doc.data[active.name], doc.ref.path in targets)
                    for doc in documents if active.name in doc.data]
         context = plan.context(active)
         if key_counts and active.name in key_counts:
             context = RuleContext(context.options, context.as_of, key_counts[active.name])
         try:
-            issues = list(active.rule.check(entries, context))
+            return True, list(active.rule.check(entries, context))
         except Exception as exc:  # noqa: BLE001
-            result.errors.append(RunError(active.name, active.rule.origin, "<corpus>", None,
-                                          f"{type(exc).__name__}: {exc}"))
+            return False, f"{type(exc).__name__}: {exc}"
+
+    for active, (ok, issues) in zip(plan.corpus_rules, map_forked(rule_issues, plan.corpus_rules, jobs,
+                                                                         meanwhile)):
+        if not ok:
+            result.errors.append(RunError(active.name, active.rule.origin, "<corpus>", None, issues))
             continue
         for issue in issues:
             owner = by_ref.get(issue.document) if issue.document else None
@@ -299,8 +310,9 @@ def run(
     if files_found is not None:
         files_found(len(items))
     memo = {} if cache is not None and index_view is None and corpus_result_reusable(plan) else None
-    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo)
-    target_names = {display_path(path) for path in targets}
+    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo,
+                          flush=index_view is not None)  # else flushed while the corpus rules run
+    target_names = {shown for _, shown, _ in items[: len(targets)]}
     collected = [doc for r in results for doc in r.collected]
     key_counts = None
     if index_view is not None:
@@ -315,9 +327,12 @@ def run(
         key_counts = indexed.key_counts
     corpus = memo.get("result") if memo else None  # the same files as a cached run: its corpus result
     if corpus is None:
-        corpus = run_corpus_rules(plan, collected, target_names, key_counts)
+        corpus = run_corpus_rules(plan, collected, target_names, key_counts, jobs=jobs,
+                                  meanwhile=cache.flush if cache is not None else None)
         if memo and memo.get("key") and not corpus.errors and cache is not None:
             cache.put_corpus(memo["key"], corpus)
+    if cache is not None:
+        cache.flush()
     target_results = results[: len(targets)]
     findings = [f for r in target_results for f in r.findings] + corpus.findings
     findings, suppression_summary = suppression.apply(findings, (s for r in target_results for s in r.suppressions))
