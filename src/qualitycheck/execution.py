@@ -22,6 +22,7 @@ WorkItem = tuple[Path, str, bool]  # file, path as reports show it, is it a targ
 Progress = Callable[[int], None]
 
 PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers costs more than it saves
+CORPUS_FORK_THRESHOLD = 500  # below this many documents, the corpus rules take less than forking costs
 
 _worker_plan: Optional[Plan] = None
 _worker_packs = False  # workers pickle results as the cache stores them (see `_run`)

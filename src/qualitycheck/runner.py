@@ -203,11 +203,11 @@ def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets
 
     `key_counts` (rule name -> key -> indexed documents) comes from the archive
     index for rules with `index_counts` (see `RuleContext.key_counts`). With
-    `jobs` > 1 the rules run side by side in forked processes (see
+    `jobs` > 1 and enough documents the rules run side by side in forked processes (see
     `execution.map_forked`); the result is the same. `meanwhile` (e.g. writing
     the cache) is called once, while forked rules run.
     """
-    from qualitycheck.execution import map_forked
+    from qualitycheck.execution import CORPUS_FORK_THRESHOLD, map_forked
 
     result = FileResult("<corpus>")
     documents = list(collected)
@@ -224,6 +224,8 @@ def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets
         except Exception as exc:  # noqa: BLE001
             return False, f"{type(exc).__name__}: {exc}"
 
+    if len(documents) < CORPUS_FORK_THRESHOLD:
+        jobs = 1
     for active, (ok, issues) in zip(plan.corpus_rules, map_forked(rule_issues, plan.corpus_rules, jobs,
                                                                          meanwhile)):
         if not ok:
