@@ -22,7 +22,6 @@ WorkItem = tuple[Path, str, bool]  # file, path as reports show it, is it a targ
 Progress = Callable[[int], None]
 
 PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers costs more than it saves
-CORPUS_FORK_THRESHOLD = 500  # below this many documents, the corpus rules take less than forking costs
 
 _worker_plan: Optional[Plan] = None
 _worker_packs = False  # workers pickle results as the cache stores them (see `_run`)
@@ -232,53 +231,6 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
             if progress:
                 progress(1)
             yield (unpack(sent), sent, key) if packs else (sent, None, key)
-
-
-def map_forked(function: Callable, items: Sequence, jobs: int, meanwhile: Optional[Callable[[], None]] = None) -> list:
-    """`[function(item) for item in items]`, split into `jobs` runs of items, all but the first in forked children.
-
-    For the few, independent corpus rules: a child inherits what was collected
-    (no pickling of the input) and sends back its pickled results. This
-    process calls `meanwhile` (if given) after forking, then does the first,
-    shortest run. Items of a child that dies without an answer are run here.
-    """
-    if jobs <= 1 or len(items) < 2 or not _can_fork():
-        if meanwhile is not None:
-            meanwhile()
-        return [function(item) for item in items]
-    import pickle
-
-    groups = min(jobs, len(items))
-    bounds = [len(items) * group // groups for group in range(groups + 1)]  # the first run is the shortest
-    runs = [list(items[start:stop]) for start, stop in zip(bounds, bounds[1:])]
-    children = []
-    for run in runs[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: answer, then leave without running the parent's clean-up
-            status = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump([function(item) for item in run], pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end))
-    if meanwhile is not None:
-        meanwhile()
-    results = [function(item) for item in runs[0]]
-    for run, (pid, read_end) in zip(runs[1:], children):
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        try:
-            answers = pickle.loads(data) if status == 0 else None
-        except Exception:  # noqa: BLE001 - an unreadable answer: compute it here
-            answers = None
-        results += answers if isinstance(answers, list) and len(answers) == len(run) else [function(i) for i in run]
-    return results
 
 
 def _can_fork() -> bool:

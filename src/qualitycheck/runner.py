@@ -197,18 +197,12 @@ def check_file(plan: Plan, path: Path, shown: str, is_target: bool = True) -> Fi
 
 
 def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets: set[str],
-                     key_counts: Optional[Mapping[str, Mapping[int, int]]] = None, jobs: int = 1,
-                     meanwhile: Optional[Callable[[], None]] = None) -> FileResult:
+                     key_counts: Optional[Mapping[str, Mapping[int, int]]] = None) -> FileResult:
     """Run each corpus rule once over everything collected; keep issues about target files.
 
     `key_counts` (rule name -> key -> indexed documents) comes from the archive
-    index for rules with `index_counts` (see `RuleContext.key_counts`). With
-    `jobs` > 1 and enough documents the rules run side by side in forked processes (see
-    `execution.map_forked`); the result is the same. `meanwhile` (e.g. writing
-    the cache) is called once, while forked rules run.
+    index for rules with `index_counts` (see `RuleContext.key_counts`).
     """
-    from qualitycheck.execution import CORPUS_FORK_THRESHOLD, map_forked
-
     result = FileResult("<corpus>")
     documents = list(collected)
     by_ref = {doc.ref: doc for doc in documents}
@@ -224,10 +218,8 @@ def run_corpus_rules(plan: Plan, collected: Iterable[CollectedDocument], targets
         except Exception as exc:  # noqa: BLE001
             return False, f"{type(exc).__name__}: {exc}"
 
-    if len(documents) < CORPUS_FORK_THRESHOLD:
-        jobs = 1
-    for active, (ok, issues) in zip(plan.corpus_rules, map_forked(rule_issues, plan.corpus_rules, jobs,
-                                                                         meanwhile)):
+    for active in plan.corpus_rules:
+        ok, issues = rule_issues(active)
         if not ok:
             result.errors.append(RunError(active.name, active.rule.origin, "<corpus>", None, issues))
             continue
@@ -329,8 +321,7 @@ def run(
         key_counts = indexed.key_counts
     corpus = memo.get("result") if memo else None  # the same files as a cached run: its corpus result
     if corpus is None:
-        corpus = run_corpus_rules(plan, collected, target_names, key_counts, jobs=jobs,
-                                  meanwhile=cache.flush if cache is not None else None)
+        corpus = run_corpus_rules(plan, collected, target_names, key_counts)
         if memo and memo.get("key") and not corpus.errors and cache is not None:
             cache.put_corpus(memo["key"], corpus)
     if cache is not None:

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from qualitycheck import hookimpl
 from qualitycheck.builtin.formatters import finding_location
 from qualitycheck.model import Finding, FormatContext, Formatter
 from qualitycheck.report import Report, RunError
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 Article = tuple[str, Optional[str]]  # path, record
 
@@ -51,7 +54,7 @@ def _is_failure(finding: Finding, report: Report) -> bool:
     return report.fail_on is not None and finding.severity >= report.fail_on
 
 
-def junit_tree(report: Report) -> "ElementTree.Element":
+def junit_tree(report: Report) -> ElementTree.Element:
     """The `<testsuites>` element of the report."""
     from xml.etree import ElementTree  # imported when a JUnit report is written, not at start-up
 
