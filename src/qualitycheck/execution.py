@@ -65,10 +65,10 @@ def _code_stamp(plan: Plan) -> list[tuple[str, int, int]]:
         filename = getattr(module, "__file__", None)
         if filename:
             try:
-                stat = os.stat(filename)
+                info = os.stat(filename)
             except OSError:
                 continue
-            stamps.add((module.__name__, stat.st_mtime_ns, stat.st_size))
+            stamps.add((module.__name__, info.st_mtime_ns, info.st_size))
     return sorted(stamps)
 
 
@@ -141,7 +141,6 @@ def check_files(
     cache: Optional[FindingsCache] = None,
     progress: Optional[Progress] = None,
     corpus_memo: Optional[dict] = None,
-    flush: bool = True,
 ) -> list[FileResult]:
     """`check_file` for every item, in order, reusing cached results where the content is unchanged.
 
@@ -149,8 +148,6 @@ def check_files(
     this run's corpus-rule result (every item's key, in order; None when a
     file is unreadable) and `result`: that result when the cache holds it.
     Then the corpus rules need not run, and what they collected is not loaded.
-    Without `flush`, new entries stay pending until the caller flushes the cache
-    (run() does it while a forked child runs corpus rules).
     """
     results: list[Optional[FileResult]] = [None] * len(items)
     keys: list[Optional[str]] = [None] * len(items)
@@ -200,7 +197,7 @@ def check_files(
             cache.put(keys[position], _slot(shown, is_target), result, packed)
     if cache is not None and corpus_memo is not None and unseen:
         corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
-    if cache is not None and flush:
+    if cache is not None:
         cache.flush()
     return results  # type: ignore[return-value]
 

@@ -304,8 +304,7 @@ def run(
     if files_found is not None:
         files_found(len(items))
     memo = {} if cache is not None and index_view is None and corpus_result_reusable(plan) else None
-    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo,
-                          flush=index_view is not None)  # else flushed while the corpus rules run
+    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo)
     target_names = {shown for _, shown, _ in items[: len(targets)]}
     collected = [doc for r in results for doc in r.collected]
     key_counts = None
