@@ -123,7 +123,7 @@ def load_baseline(path: Path) -> Baseline:
 
 def add_parser(commands) -> None:
     """`qualitycheck baseline write FILE [PATH ...]`."""
-    from qualitycheck.cli import _date
+    from qualitycheck.cli import add_rule_arguments
 
     baseline = commands.add_parser("baseline", help="record today's findings so that checks report only new ones",
                                    description="Adopt qualitycheck on an archive that already has findings.")
@@ -136,12 +136,7 @@ def add_parser(commands) -> None:
     write.add_argument("file", type=Path, metavar="FILE")
     write.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     write.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
-    write.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                       help="the day date rules treat as today (default: today)")
-    write.add_argument("--select", action="append", default=[], metavar="RULES",
-                       help="record only these rules (names or codes, comma-separated; repeatable)")
-    write.add_argument("--ignore", action="append", default=[], metavar="RULES",
-                       help="do not run these rules (names or codes, comma-separated; repeatable)")
+    add_rule_arguments(write)
     write.set_defaults(handler=command_write)
 
 

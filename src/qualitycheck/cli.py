@@ -47,6 +47,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--as-of`, `--select` and `--ignore`: what every command that runs the rules takes."""
+    parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                        help="the day date rules treat as today (default: today)")
+    parser.add_argument("--select", action="append", default=[], metavar="RULES",
+                        help="run only these rules (names or codes, comma-separated; repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                        help="do not run these rules (names or codes, comma-separated; repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qualitycheck",
@@ -79,12 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where the findings cache lives (default: .qualitycheck/cache beside rules.yaml)")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even with findings (a crash or config error still exits 2)")
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                       help="the day date rules treat as today (default: today)")
-    check.add_argument("--select", action="append", default=[], metavar="RULES",
-                       help="run only these rules (names or codes, comma-separated; repeatable)")
-    check.add_argument("--ignore", action="append", default=[], metavar="RULES",
-                       help="do not run these rules (names or codes, comma-separated; repeatable)")
+    add_rule_arguments(check)
     check.add_argument("--no-index", action="store_true",
                        help="read the whole archive for corpus rules even when an index exists")
     check.add_argument("--changed-since", metavar="REF",
@@ -131,12 +136,11 @@ def parse_outputs(format_name: str, outputs: Sequence[str], known_formats: Seque
     return targets
 
 
-def _config_root(config_path: Optional[Path]) -> Path:
-    """The folder of the config in use (given or discovered), else the working directory."""
+def _config_path(given: Optional[Path]) -> Optional[Path]:
+    """The config in use: `--config`, else the nearest one found, else None (the defaults)."""
     from qualitycheck.config import find_config
 
-    found = config_path or find_config(Path.cwd())
-    return found.parent if found else Path.cwd()
+    return given or find_config(Path.cwd())
 
 
 def _load(config_path: Optional[Path], stamps=None):
@@ -162,9 +166,10 @@ def command_check(args: argparse.Namespace) -> int:
     from qualitycheck.ruleset import build_ruleset
     from qualitycheck.runner import run
 
-    cache_dir = args.cache_dir or _config_root(args.config) / DEFAULT_CACHE_DIR
+    config_path = _config_path(args.config)  # found once: the cache lives beside it
+    cache_dir = args.cache_dir or (config_path.parent if config_path else Path.cwd()) / DEFAULT_CACHE_DIR
     stamps = None if args.no_cache else ValidationStamps(cache_dir)
-    config, registry = _load(args.config, stamps)
+    config, registry = _load(config_path, stamps)
     options_key = options_digest(config, registry)
     trusted = stamps is not None and stamps.seen(options_key)
     if args.fail_on:
@@ -174,11 +179,12 @@ def command_check(args: argparse.Namespace) -> int:
         if target.format not in registry.formatters:
             raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
     rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted)
-    baseline = _baseline_and_changed_paths(args, config, registry)
+    paths = _target_paths(args, config, registry)
+    baseline = _baseline(args)
     cache = None if args.no_cache else open_cache(cache_dir)
     bar = _progress_bar(args)
     try:
-        report = run(config, registry, rules, args.paths, as_of=args.as_of, exit_zero=args.exit_zero,
+        report = run(config, registry, rules, paths, as_of=args.as_of, exit_zero=args.exit_zero,
                      jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted,
                      use_index=not args.no_index, explicit=args.changed_since is not None,
                      progress=bar, files_found=bar.files_found if bar else None)
@@ -212,16 +218,21 @@ def command_check(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _baseline_and_changed_paths(args: argparse.Namespace, config, registry):
-    """Load `--baseline` (None without it) and turn `--changed-since` into `args.paths`, before the run."""
-    if args.changed_since is not None:
-        from qualitycheck.gitfiles import changed_articles
+def _target_paths(args: argparse.Namespace, config, registry) -> list[Path]:
+    """The PATHs to check: as given, or with `--changed-since`, the articles changed since REF."""
+    if args.changed_since is None:
+        return args.paths
+    from qualitycheck.gitfiles import changed_articles
 
-        changed = changed_articles(args.changed_since, args.paths, config, registry)
-        args.paths = changed.paths
-        count = len(changed.paths)
-        print(f"Checking {count} article{'' if count == 1 else 's'} added or modified since {changed.ref} "
-              f"(merge base {changed.base[:12]}).", file=sys.stderr)
+    changed = changed_articles(args.changed_since, args.paths, config, registry)
+    count = len(changed.paths)
+    print(f"Checking {count} article{'' if count == 1 else 's'} added or modified since {changed.ref} "
+          f"(merge base {changed.base[:12]}).", file=sys.stderr)
+    return changed.paths
+
+
+def _baseline(args: argparse.Namespace):
+    """The `--baseline` to apply, or None without it; loaded before the run so a bad file fails fast."""
     if args.baseline is None:
         return None
     from qualitycheck.baseline import load_baseline
