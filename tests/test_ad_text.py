@@ -137,6 +137,23 @@ def test_single_label_line_and_paywall_block_between_paragraphs(capsys, report_v
     assert found[1]["message"].startswith("paywall prompt left from the web page (3 lines): ")
 
 
+def test_an_html_comment_line_is_not_part_of_a_block(capsys, report_validator):
+    write("bakery.md", """\
+        ---
+        title: Bakery reopens after fire
+        ---
+        The bakery on Mill Lane reopened on Saturday, eight months after a fire gutted its kitchen, its owner said.
+
+        <!-- Editors: keep this box until the fund drive ends -->
+        Enjoyed this piece? Chip in from $2 a week.
+        Support local reporting today.
+
+        Queues stretched past the post office before the doors opened at seven, according to neighbours.
+        """)
+    _, found = run(capsys, report_validator)
+    assert spans(found) == [("bakery.md", 7, 1, 8, 31)]
+
+
 NO_LISTED_PHRASE = """\
 Found this useful?
 We answer to readers, not to owners. Back us with $4 a month.

@@ -308,6 +308,8 @@ def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapp
     previous = ""  # the last line of `unit`, stripped
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
+        if stripped.startswith("<!--") and stripped.endswith("-->"):
+            stripped = ""  # an HTML comment (e.g. a suppression) is invisible to readers: like a blank line
         separator = False
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
