@@ -18,6 +18,7 @@ rewritten, never trusted.
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import sqlite3
 from dataclasses import replace
@@ -202,17 +203,46 @@ def _create_tables(db: sqlite3.Connection) -> None:
 
 
 class ValidationStamps:
-    """Remembers which configs (by digest) validated, so later runs can skip jsonschema."""
+    """Remembers which configs and option sets (by digest) validated, so later runs can skip jsonschema.
+
+    A config's stamp also holds its parse (data and key positions, as JSON), so
+    that a run with an unchanged rules.yaml imports no YAML parser either. A
+    stamp that does not read back as what was stored counts as missing.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "validated"
 
-    def seen(self, digest: str) -> bool:
-        return (self.folder / digest).is_file()
-
-    def record(self, digest: str) -> None:
+    def seen(self, digest: str) -> Optional[dict]:
+        """None when `digest` never validated; else {"parsed": (data, positions) or None}."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / digest).touch()
+            text = (self.folder / digest).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not text:
+            return {"parsed": None}  # a stamp without a parse (an option set, or data JSON cannot hold)
+        try:
+            stored = json.loads(text)
+            positions = {tuple(path): (line, column) for path, line, column in stored["positions"]}
+            return {"parsed": (stored["data"], positions)}
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def record(self, digest: str, parsed: Optional[tuple] = None) -> None:
+        """Stamp `digest` as valid, with the parse of its config when given and JSON holds it exactly."""
+        from qualitycheck.atomicio import write_atomic
+
+        text = ""
+        if parsed is not None:
+            data, positions = parsed
+            try:
+                encoded = json.dumps({"data": data, "positions": [[list(path), line, column] for path, (line, column)
+                                                                  in positions.items()]})
+            except (TypeError, ValueError):
+                encoded = ""
+            if encoded and json.loads(encoded)["data"] == data:  # no tuple, set or non-string key changed
+                text = encoded
+        try:
+            write_atomic(self.folder / digest, text)
         except OSError:
             pass  # a read-only checkout validates every time

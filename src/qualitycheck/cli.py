@@ -149,8 +149,8 @@ def _load(config_path: Optional[Path], stamps=None):
     from qualitycheck.plugins import load_registry
 
     config = load_config(config_path, known_valid=stamps.seen if stamps else None)
-    if stamps is not None and config.digest:
-        stamps.record(config.digest)
+    if stamps is not None and config.digest and stamps.seen(config.digest) is None:
+        stamps.record(config.digest, (config.raw, config.positions))
     return config, load_registry(config)
 
 
@@ -171,7 +171,7 @@ def command_check(args: argparse.Namespace) -> int:
     stamps = None if args.no_cache else ValidationStamps(cache_dir)
     config, registry = _load(config_path, stamps)
     options_key = options_digest(config, registry)
-    trusted = stamps is not None and stamps.seen(options_key)
+    trusted = stamps is not None and stamps.seen(options_key) is not None
     if args.fail_on:
         config = replace(config, fail_on=None if args.fail_on == "never" else Severity.parse(args.fail_on))
     targets = parse_outputs(args.format, args.output, list(registry.formatters))

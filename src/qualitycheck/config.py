@@ -17,7 +17,9 @@ from qualitycheck import __version__
 from qualitycheck.errors import ConfigError
 from qualitycheck.model import Severity
 from qualitycheck.paths import display_path
-from qualitycheck.yamlload import Position, YamlError, load_yaml_with_positions
+
+Position = tuple[int, int]  # 1-based line, column (as qualitycheck.yamlload gives them)
+ParsedConfig = tuple[Any, dict[tuple, Position]]  # the YAML data of a config and the position of every value
 
 CONFIG_NAMES = ("rules.yaml", ".qualitycheck.yaml")
 CONFIG_VERSION = 1
@@ -93,13 +95,16 @@ def config_schema() -> dict[str, Any]:
 def load_config(
     path: Optional[Path] = None,
     cwd: Optional[Path] = None,
-    known_valid: Optional[Callable[[str], bool]] = None,
+    known_valid: Optional[Callable[[str], Optional[Mapping[str, Any]]]] = None,
 ) -> Config:
     """Read and validate `path`, or the discovered config, or return the defaults.
 
     `known_valid(digest)` may say that this exact text validated before (with
-    this version of the tool); the schema check, and the jsonschema import it
-    needs, is then skipped — the start-up fast path for pre-commit.
+    this version of the tool): it returns a mapping (None: not known), whose
+    `parsed` entry, when present, is the `ParsedConfig` of that text. The
+    schema check, and the jsonschema import it needs, is then skipped, and
+    with `parsed` the YAML parser is not even imported: the start-up fast
+    path for pre-commit (see `cache.ValidationStamps`).
     """
     cwd = cwd or Path.cwd()
     if path is None:
@@ -114,14 +119,21 @@ def load_config(
         raise ConfigError(f"{display_path(path)}: is a folder; --config takes a file such as rules.yaml") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{display_path(path)}: cannot read config file: {exc}") from None
-    try:
-        data, positions = load_yaml_with_positions(text)
-    except YamlError as exc:
-        raise ConfigError(f"{display_path(path)}:{exc.line}:{exc.column}: {exc.message}") from None
+    # "parsed": stamps of this digest hold the parse (older stamps, without it, no longer match)
+    digest = hashlib.sha256(f"{__version__}\0parsed\0{text}".encode("utf-8")).hexdigest()
+    known = known_valid(digest) if known_valid is not None else None
+    if known is not None and known.get("parsed") is not None:
+        data, positions = known["parsed"]
+    else:
+        from qualitycheck.yamlload import YamlError, load_yaml_with_positions
+
+        try:
+            data, positions = load_yaml_with_positions(text)
+        except YamlError as exc:
+            raise ConfigError(f"{display_path(path)}:{exc.line}:{exc.column}: {exc.message}") from None
     if data is None:
         data = {}
-    digest = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8")).hexdigest()
-    if known_valid is None or not known_valid(digest):
+    if known is None:
         validate_against(config_schema(), data, path, positions, ())
     return _build(path, data, positions, digest)
 

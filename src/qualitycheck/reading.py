@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from qualitycheck.model import LoadProblem
-from qualitycheck.yamlload import YamlError, load_yaml
 
 UNREADABLE = "unreadable-file"
 METADATA = "metadata"
@@ -186,6 +185,8 @@ def _parse_front_matter(raw: str, body: str, body_first_line: int) -> FrontMatte
     simple = _simple_front_matter(raw)
     if simple is not None:
         return FrontMatter(simple, body, body_first_line, raw)
+    from qualitycheck.yamlload import YamlError, load_yaml  # the YAML parser only for front matter that needs it
+
     try:
         metadata = load_yaml(raw, first_line=2) if raw.strip() else {}
     except YamlError as exc:

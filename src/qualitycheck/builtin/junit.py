@@ -11,12 +11,12 @@ a test case of its own, `<corpus>`.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Optional, TextIO
 
 from qualitycheck import hookimpl
 from qualitycheck.builtin.formatters import finding_location
+from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Finding, FormatContext, Formatter
 from qualitycheck.report import Report, RunError
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Article = tuple[str, Optional[str]]  # path, record
 
 
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = lazy_compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
