@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sqlite3
 from pathlib import Path
 
@@ -178,10 +179,10 @@ def test_jobs_1_and_jobs_2_give_byte_identical_reports(corpus, capsys, report_va
     one = check(capsys, report_validator, "--no-cache", "--jobs", "1")
     assert {pid for _, _, pid in calls()} == {os.getpid()}
     two = check(capsys, report_validator, "--no-cache", "--jobs", "2")
-    worker_pids = {pid for what, _, pid in calls() if what in ("check", "collect")}
-    assert os.getpid() not in worker_pids  # the documents were checked in worker processes
+    checking_pids = {pid for what, _, pid in calls() if what in ("check", "collect")}
+    assert len(checking_pids) == 2 and os.getpid() in checking_pids  # this process and one forked worker
     corpus_pids = [pid for what, _, pid in calls() if what == "corpus"]
-    assert len(corpus_pids) == 1 and corpus_pids[0] not in worker_pids  # corpus rules once, after the workers
+    assert corpus_pids == [os.getpid()]  # corpus rules once, here, on what both processes collected
     assert two == one
     findings = json.loads(one)["findings"]
     rules = {f["rule"] for f in findings}
@@ -291,3 +292,75 @@ def test_changing_an_option_invalidates_cached_results(corpus, capsys, report_va
     after = json.loads(check(capsys, report_validator))
     assert len(checked_documents()) == 42
     assert not [f for f in after["findings"] if f["rule"] == "broken-wrap"]  # wrapped at 64: now too narrow
+
+
+UNSENDABLE = '''\
+"""Test plugin: a corpus rule whose collect returns a generator, which cannot cross between processes."""
+
+from qualitycheck import Rule, Severity, hookimpl
+
+
+def collect_lazily(document, context):
+    return (line for line in document.lines)
+
+
+def check_nothing(entries, context):
+    return []
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [Rule(name="lazy-collector", code="TS003", summary="Collects a generator", check=check_nothing,
+                 collect=collect_lazily, scope="corpus", default_severity=Severity.INFO)]
+'''
+
+DYING = '''\
+"""Test plugin: a rule that ends the process it runs in, unless that is the process that imported it."""
+
+import os
+
+from qualitycheck import Rule, Severity, hookimpl
+
+PARENT = os.getpid()
+
+
+def check_and_die(document, context):
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return []
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [Rule(name="dying", code="TS004", summary="Dies in workers", check=check_and_die,
+                 default_severity=Severity.INFO)]
+'''
+
+
+def test_data_a_plugin_collects_that_cannot_be_pickled_is_that_rules_error_and_the_run_goes_on(
+        corpus, capsys, report_validator):
+    Path("lazy.py").write_text(UNSENDABLE, encoding="utf-8")
+    Path("rules.yaml").write_text('version: 1\ninclude: ["news/**", "feeds/**"]\nplugins: [recorder.py, lazy.py]\n',
+                                  encoding="utf-8")
+    assert main(["check", *AS_OF, "--jobs", "2"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    report_validator(report)
+    documents = 42
+    assert len(report["errors"]) == documents
+    assert {(e["rule"], e["plugin"], e["error"]) for e in report["errors"]} == {
+        ("lazy-collector", "lazy.py", "what collect returned cannot be pickled: TypeError: cannot pickle "
+                                      "'generator' object")}
+    assert ("feeds/batch0.jsonl", "r00") in {(e["path"], e["record"]) for e in report["errors"]}
+    assert {f["rule"] for f in report["findings"]} >= {"marker", "longest", "duplicate-article", "ad-text"}
+
+
+def test_a_worker_process_that_dies_stops_the_run_with_a_one_line_error(corpus, capsys):
+    Path("dying.py").write_text(DYING, encoding="utf-8")
+    Path("rules.yaml").write_text('version: 1\ninclude: ["news/**", "feeds/**"]\nplugins: [dying.py]\n',
+                                  encoding="utf-8")
+    assert main(["check", *AS_OF, "--no-cache", "--jobs", "2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert re.fullmatch(r"error: a worker process \(pid \d+\) ended without sending its results; "
+                        r"run with --jobs 1 to check every file in this process\n", captured.err)
+    assert main(["check", *AS_OF, "--no-cache", "--jobs", "1"]) == 0  # in this process the rule does not die

@@ -134,3 +134,27 @@ def test_markers_are_removed_before_the_rule_runs_and_lines_stay():
     assert text == "---\ntitle: T\n---\nA XXX\n"
     assert expected == [Expectation("metadata", 2), Expectation("leftover-x", 4), Expectation("leftover-x", 4, 3)]
     assert [(f.line, f.column, f.end_column) for f in check_rule(_word_rule(), text)] == [(4, 3, 6)]
+
+
+def test_check_corpus_passes_collected_data_through_pickle_as_a_run_does():
+    from qualitycheck import Issue, Rule
+    from qualitycheck.testing import check_corpus
+
+    def collect(document, context):
+        return (word for word in document.text.split())
+
+    def check(entries, context):
+        for entry in entries:
+            yield Issue(message=f"{len(list(entry.data))} words", document=entry.ref)
+
+    rule = Rule(name="lazy-words", code="T002", summary="Counts words lazily", check=check, collect=collect,
+                scope="corpus")
+    with pytest.raises(TypeError) as failure:
+        check_corpus(rule, {"a.md": "Three short words.", "b.md": "Two words."})
+    assert str(failure.value) == (
+        "rule 'lazy-words': what collect returned for a.md cannot be pickled (TypeError: cannot pickle "
+        "'generator' object); a run passes it between processes and stores it in the cache")
+    listing = Rule(name="listed-words", code="T003", summary="Counts words", check=check,
+                   collect=lambda document, context: document.text.split(), scope="corpus")
+    assert [f.message for f in check_corpus(listing, {"a.md": "Three short words.", "b.md": "Two words."})] == [
+        "3 words", "2 words"]

@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import stat
+from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence
 
 from qualitycheck import __version__
 from qualitycheck.cache import FindingsCache, content_key, pack, unpack
+from qualitycheck.errors import UserError
+from qualitycheck.report import RunError
 from qualitycheck.ruleset import ruleset_digest
 from qualitycheck.runner import FileResult, Plan, check_file
 
@@ -22,11 +26,6 @@ WorkItem = tuple[Path, str, bool]  # file, path as reports show it, is it a targ
 Progress = Callable[[int], None]
 
 PARALLEL_THRESHOLD = 16  # below this many files to check, starting workers costs more than it saves
-
-_worker_plan: Optional[Plan] = None
-_worker_packs = False  # workers pickle results as the cache stores them (see `_run`)
-_worker_digest = ""  # plan_digest, for the cache keys workers compute (see `_run`)
-
 
 def default_jobs() -> int:
     """The cores this process may use."""
@@ -99,13 +98,6 @@ def corpus_result_reusable(plan: Plan) -> bool:
     return bool(plan.corpus_rules) and not any(a.options.get("check-urls") for a in plan.corpus_rules)
 
 
-def _init_worker(plan: Plan, packs: bool = False, digest: str = "") -> None:
-    global _worker_plan, _worker_packs, _worker_digest
-    _worker_plan = plan
-    _worker_packs = packs
-    _worker_digest = digest
-
-
 def _file_key(path: Path, shown: str, is_target: bool, digest: str) -> Optional[str]:
     """The cache key of a file's result, None when it cannot be read."""
     data = _read_bytes(path)
@@ -115,14 +107,6 @@ def _file_key(path: Path, shown: str, is_target: bool, digest: str) -> Optional[
 def _slot(shown: str, is_target: bool) -> str:
     """What a cache entry replaces: one entry per path and role."""
     return f"{shown}\0{'T' if is_target else 'C'}"
-
-
-def _check_in_worker(item: tuple[Path, str, bool, bool]) -> tuple[Optional[str], Union[FileResult, tuple[bytes, bytes]]]:
-    path, shown, is_target, wants_key = item
-    assert _worker_plan is not None
-    key = _file_key(path, shown, is_target, _worker_digest) if wants_key else None
-    result = check_file(_worker_plan, path, shown, is_target)
-    return key, (pack(result) if _worker_packs else result)
 
 
 def _read_bytes(path: Path) -> Optional[bytes]:
@@ -214,20 +198,64 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
         for path, shown, is_target, wants_key in items:
             key = _file_key(path, shown, is_target, digest) if wants_key else None
-            result = check_file(plan, path, shown, is_target)
+            result, sent = _for_cache(plan, check_file(plan, path, shown, is_target), packs)
             if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
-            yield result, None, key
+            yield result, sent, key
         return
-    import multiprocessing
+    from qualitycheck.forking import WorkerError, map_forked
 
-    context = multiprocessing.get_context("fork")
-    chunksize = max(1, min(64, len(items) // (jobs * 8)))
-    with context.Pool(processes=jobs, initializer=_init_worker, initargs=(plan, packs, digest)) as pool:
-        for key, sent in pool.imap(_check_in_worker, items, chunksize=chunksize):
-            if progress:
-                progress(1)
-            yield (unpack(sent), sent, key) if packs else (sent, None, key)
+    def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[str], FileResult]:
+        path, shown, is_target, wants_key = item
+        return (_file_key(path, shown, is_target, digest) if wants_key else None), check_file(plan, path, shown,
+                                                                                              is_target)
+
+    def packed(outcome: tuple[Optional[str], FileResult]) -> tuple[Optional[str], tuple[bytes, bytes]]:
+        return outcome[0], packed_result(plan, outcome[1])[1]
+
+    try:
+        outcomes = map_forked(work, items, jobs, progress, prepare=packed)
+    except WorkerError as exc:
+        raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
+    for key, sent in outcomes:
+        if isinstance(sent, FileResult):  # checked in this process
+            yield _for_cache(plan, sent, packs) + (key,)
+        else:
+            yield unpack(sent), (sent if packs else None), key
+
+
+def _for_cache(plan: Plan, result: FileResult, packs: bool) -> tuple[FileResult, Optional[tuple[bytes, bytes]]]:
+    return packed_result(plan, result) if packs else (result, None)
+
+
+def packed_result(plan: Plan, result: FileResult) -> tuple[FileResult, tuple[bytes, bytes]]:
+    """(result, `cache.pack(result)`): how a result crosses from a worker and goes into the cache.
+
+    When a corpus rule's `collect` returned something pickle cannot take (a
+    generator, an open file), that rule's data is dropped and the result gets
+    the rule's error instead, as if the rule had crashed on the document.
+    """
+    try:
+        return result, pack(result)
+    except Exception:  # noqa: BLE001 - any pickling failure: find the rule whose data it was
+        pass
+    errors = list(result.errors)
+    collected = []
+    for document in result.collected:
+        data = {}
+        for name, value in document.data.items():
+            try:
+                pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001
+                active = plan.active(name)
+                errors.append(RunError(name, active.rule.origin if active else "?", document.ref.path,
+                                       document.ref.record, f"what collect returned cannot be pickled: "
+                                                           f"{type(exc).__name__}: {exc}"))
+                continue
+            data[name] = value
+        collected.append(replace(document, data=data))
+    result = replace(result, errors=errors, collected=collected)
+    return result, pack(result)
 
 
 def _can_fork() -> bool:

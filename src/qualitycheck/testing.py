@@ -71,7 +71,10 @@ def check_corpus(
     """The findings a corpus rule reports on `articles` ({path: text, (text, metadata) or Document}).
 
     Only findings about `targets` (default: every article) are kept, as a run
-    keeps only those about the files being checked.
+    keeps only those about the files being checked. What `collect` returns
+    goes through pickle first, as in a run (it crosses from worker processes
+    and is stored in the cache), so data that cannot be pickled fails here
+    with a TypeError naming the article.
     """
     if rule.scope != "corpus" or rule.collect is None:
         raise TypeError(f"rule {rule.name!r} is a document rule; use check_rule")
@@ -84,7 +87,7 @@ def check_corpus(
             continue
         text, metadata = (source, None) if isinstance(source, str) else source
         documents[path] = make_document(text, metadata, path)
-    entries = [CorpusEntry(doc.ref, doc.metadata, rule.collect(doc, context), key in wanted)
+    entries = [CorpusEntry(doc.ref, doc.metadata, _as_sent(rule, doc, rule.collect(doc, context)), key in wanted)
                for key, doc in documents.items()]
     from qualitycheck.runner import to_finding
 
@@ -98,6 +101,18 @@ def check_corpus(
         if doc.path in wanted or str(doc.ref) in wanted:
             findings.append(to_finding(active, doc.path, doc.record, doc.first_line, issue))  # as a run does
     return sorted(findings, key=lambda f: f.sort_key)
+
+
+def _as_sent(rule: Rule, document: Document, data: Any) -> Any:
+    """`data` after a pickle round trip, as corpus rules get it in a run."""
+    import pickle
+
+    try:
+        return pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception as exc:  # noqa: BLE001 - whatever pickle raises, say which rule and article
+        raise TypeError(f"rule {rule.name!r}: what collect returned for {document.path} cannot be pickled "
+                        f"({type(exc).__name__}: {exc}); a run passes it between processes and stores it in "
+                        f"the cache") from exc
 
 
 def make_document(text: str, metadata: Optional[Mapping[str, Any]] = None, path: str = "article.md") -> Document:
