@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence
 
@@ -36,11 +37,11 @@ class Plan:
     loader_options: Mapping[str, Mapping[str, Any]]  # by loader name
     as_of: dt.date
 
-    @property
+    @cached_property
     def document_rules(self) -> tuple[ActiveRule, ...]:
         return tuple(a for a in self.rules if a.rule.scope == "document")
 
-    @property
+    @cached_property
     def corpus_rules(self) -> tuple[ActiveRule, ...]:
         return tuple(a for a in self.rules if a.rule.scope == "corpus")
 
@@ -51,7 +52,12 @@ class Plan:
         return None
 
     def context(self, active: ActiveRule) -> RuleContext:
-        return RuleContext(options=active.options, as_of=self.as_of)
+        """The RuleContext of a rule of this plan (one object per rule, made once: it is asked per document)."""
+        return self._contexts[active.name]
+
+    @cached_property
+    def _contexts(self) -> dict[str, RuleContext]:
+        return {a.name: RuleContext(options=a.options, as_of=self.as_of) for a in self.rules}
 
 
 @dataclass

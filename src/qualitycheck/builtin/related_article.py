@@ -192,33 +192,32 @@ def lookup_keys(data: Any) -> set[int]:
 
 
 class _Corpus:
-    """Titles and URLs of every article, for resolving promos."""
+    """Titles and URLs of every article, for resolving promos.
+
+    Articles are found under the keys `collect` already filed them under
+    (`_filed_keys`: hashes of title words, URL and slug words), so building
+    this costs a dict entry per key, not a normalization of every title.
+    """
 
     def __init__(self, entries: list[CorpusEntry], options: Mapping[str, Any]) -> None:
-        self.by_title: dict[frozenset, tuple[CorpusEntry, str]] = {}
-        self.by_url: dict[str, tuple[CorpusEntry, str]] = {}
+        self.filed: dict[int, tuple[CorpusEntry, str]] = {}
         title_fields = options.get("title-fields") or []
-        url_fields = options.get("url-fields") or []
         for entry in sorted(entries, key=lambda e: (e.ref.path, e.ref.record or "")):
-            title = _first_text(entry.metadata, title_fields)
-            url = _first_text(entry.metadata, url_fields)
-            name = title or entry.ref.path
-            if title:
-                self.by_title.setdefault(_key(words(title)), (entry, name))
-            if url:
-                self.by_url.setdefault(normalize_url(url), (entry, name))
-                self.by_title.setdefault(_key(slug_words(url)), (entry, name))
+            name = _first_text(entry.metadata, title_fields) or entry.ref.path
+            keys = entry.data.get("filed") if isinstance(entry.data, Mapping) else None
+            for key in _filed_keys(entry.metadata, options) if keys is None else keys:
+                self.filed.setdefault(key, (entry, name))
 
     def resolve(self, entry: Entry, own: CorpusEntry) -> Optional[tuple[CorpusEntry, str]]:
         found = None
         if entry.url:
-            found = self.by_url.get(normalize_url(entry.url))
+            found = self.filed.get(_hash_key("u", normalize_url(entry.url)))
             if found is None:
                 key = _key(slug_words(entry.url))
-                found = self.by_title.get(key) if len(key) >= 2 else None
+                found = self.filed.get(_title_key(key)) if len(key) >= 2 else None
         if found is None and entry.title:
             key = _key(words(entry.title))
-            found = self.by_title.get(key) if len(key) >= 2 else None
+            found = self.filed.get(_title_key(key)) if len(key) >= 2 else None
         if found is not None and found[0].ref == own.ref:
             return None
         return found
