@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from qualitycheck import filedigest
 from qualitycheck.cache import SCHEMA_VERSION
 from qualitycheck.cli import main
 from qualitycheck.execution import PARALLEL_THRESHOLD
@@ -292,6 +293,50 @@ def test_changing_an_option_invalidates_cached_results(corpus, capsys, report_va
     after = json.loads(check(capsys, report_validator))
     assert len(checked_documents()) == 42
     assert not [f for f in after["findings"] if f["rule"] == "broken-wrap"]  # wrapped at 64: now too narrow
+
+
+def _remembered() -> dict[str, int]:
+    """Files whose content digest the cache remembers under their stat data: path -> size."""
+    database = Path(".qualitycheck/cache", f"findings-v{SCHEMA_VERSION}.sqlite")
+    with sqlite3.connect(database) as db:
+        return {Path(name).relative_to(Path.cwd()).as_posix(): size
+                for name, size in db.execute("SELECT name, size FROM digests")}
+
+
+def test_files_written_moments_ago_are_not_remembered_by_their_stat(corpus, capsys, report_validator):
+    reference = check(capsys, report_validator)
+    assert check(capsys, report_validator) == reference
+    assert _remembered() == {}  # written less than SETTLE_NS ago: a second write could share their timestamps
+
+
+def test_an_unchanged_file_is_known_by_its_stat_without_being_read(corpus):
+    path = Path("news/a03.txt")
+    digest, row = filedigest.file_digest(path, {})
+    assert digest == filedigest.content_digest(path.read_bytes()) and row is None  # written just now
+    info = os.stat(path)
+    stamp = filedigest.Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    name = filedigest.memo_name(path)
+    assert filedigest.file_digest(path, {name: (stamp, "what was read before")}) == ("what was read before", None)
+    assert filedigest.file_digest(path, {name: (stamp._replace(size=1), "stale")})[0] == digest
+
+
+def test_an_edit_that_keeps_the_size_and_modification_time_is_still_checked(corpus, capsys, report_validator,
+                                                                            monkeypatch):
+    monkeypatch.setattr(filedigest, "SETTLE_NS", 0)  # remember the articles although they were written just now
+    check(capsys, report_validator)
+    assert len(_remembered()) == 38
+    edited = Path("news/a14.md")
+    before = os.stat(edited)
+    lines = edited.read_text(encoding="utf-8").split("\n")
+    line, word = next((number, w) for number, text in enumerate(lines, start=1) if number > 5
+                      for w in text.split() if len(w) == 7 and w.isalpha())
+    lines[line - 1] = lines[line - 1].replace(word, "XXFIXME", 1)  # the same number of bytes
+    edited.write_text("\n".join(lines), encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(edited).st_size, os.stat(edited).st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    after = json.loads(check(capsys, report_validator))
+    assert checked_documents() == ["news/a14.md#"]
+    assert ("news/a14.md", line) in {(f["path"], f["line"]) for f in after["findings"] if f["rule"] == "marker"}
 
 
 UNSENDABLE = '''\

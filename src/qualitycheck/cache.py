@@ -8,7 +8,8 @@ So findings come back exactly as before, not only "this file was clean".
 What corpus rules collected is stored in its own column, and the corpus
 rules' result of a run is stored too, keyed by the keys of all its files:
 a run over unchanged files loads neither collected data nor runs the
-corpus rules.
+corpus rules. The content digests themselves are remembered under each
+file's stat data (see `filedigest`), so an unchanged file is not even read.
 
 Entries live in one SQLite file. Anything unreadable — a corrupt database,
 an entry that does not unpickle or is not a FileResult — is ignored and
@@ -25,17 +26,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Optional
 
-SCHEMA_VERSION = 4  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions;
-# 4: collected data in its own column, corpus results)
+SCHEMA_VERSION = 5  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions;
+# 4: collected data in its own column, corpus results; 5: keys from content digests, the digests memo)
 CORPUS_RESULTS_KEPT = 8  # corpus-rule results of the last runs over different file sets
 DEFAULT_CACHE_DIR = Path(".qualitycheck") / "cache"
 
 
-def content_key(data: bytes, shown: str, is_target: bool, plan_digest: str) -> str:
-    """The cache key of a file's result."""
-    digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(b"\0" + shown.encode("utf-8") + (b"\0T" if is_target else b"\0C") + plan_digest.encode("ascii"))
-    return digest.hexdigest()
+def result_key(content: str, shown: str, is_target: bool, plan_digest: str) -> str:
+    """The cache key of a file's result: its content digest (`filedigest`), how it is shown, its role, the plan."""
+    text = f"{content}\0{shown}\0{'T' if is_target else 'C'}\0{plan_digest}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
 def pack(result: object) -> tuple[bytes, bytes]:
@@ -62,6 +62,7 @@ class FindingsCache:
         self.path = self.folder / f"findings-v{SCHEMA_VERSION}.sqlite"
         self._pending: list[tuple[str, str, bytes, bytes]] = []
         self._pending_corpus: list[tuple[str, bytes]] = []
+        self._pending_digests: list[tuple] = []
         self._db = self._open()
 
     def _open(self) -> Optional[sqlite3.Connection]:
@@ -100,41 +101,50 @@ class FindingsCache:
         if self._db is None or not keys:
             return found
         columns = "key, value, collected" if collected else "key, value, NULL"
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for key, value, data in self._db.execute(
-                        f"SELECT {columns} FROM results WHERE key IN ({marks})", chunk):
-                    try:
-                        result = pickle.loads(value)
-                        if data is not None and isinstance(result, FileResult):
-                            result.collected = pickle.loads(data)
-                    except Exception:  # noqa: BLE001 - any damage means: recompute
-                        continue
-                    if isinstance(result, FileResult) and isinstance(result.collected, list):
-                        found[key] = result
-        except sqlite3.DatabaseError:
-            self._db = self._recreate()
-            return {}
+        for key, value, data in self._rows_in(f"SELECT {columns} FROM results WHERE key IN ({{marks}})", keys):
+            try:
+                result = pickle.loads(value)
+                if data is not None and isinstance(result, FileResult):
+                    result.collected = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - any damage means: recompute
+                continue
+            if isinstance(result, FileResult) and isinstance(result.collected, list):
+                found[key] = result
         return found
+
+    def known_digests(self, names: Iterable[str]) -> dict[str, tuple]:
+        """What `filedigest` remembered of these files: memo name -> (Stamp, content digest)."""
+        from qualitycheck.filedigest import Stamp
+
+        rows = self._rows_in("SELECT name, size, mtime_ns, ctime_ns, inode, digest FROM digests "
+                             "WHERE name IN ({marks})", list(names))
+        return {name: (Stamp(size, mtime_ns, ctime_ns, inode), digest)
+                for name, size, mtime_ns, ctime_ns, inode, digest in rows}
+
+    def remember_digests(self, rows: Iterable) -> None:
+        """Store `filedigest.Remembered` rows (written by the next `flush`)."""
+        self._pending_digests.extend((row.name, *row.stamp, row.digest) for row in rows)
 
     def known_slots(self, slots: Iterable[str]) -> set[str]:
         """The slots (path and role, see `put`) that have an entry; a file without one is certainly checked."""
-        slots = list(slots)
-        found: set[str] = set()
+        return {row[0] for row in self._rows_in("SELECT path FROM results WHERE path IN ({marks})", list(slots))}
+
+    def _rows_in(self, sql: str, values: list) -> list[tuple]:
+        """The rows of `sql` (with `{marks}` for an IN list) over `values`, in chunks of 500.
+
+        No rows without a database, and none when it turns out damaged (it is then recreated).
+        """
+        rows: list[tuple] = []
         if self._db is None:
-            return found
+            return rows
         try:
-            for start in range(0, len(slots), 500):
-                chunk = slots[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(row[0] for row in self._db.execute(
-                    f"SELECT path FROM results WHERE path IN ({marks})", chunk))
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                rows.extend(self._db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
         except sqlite3.DatabaseError:
             self._db = self._recreate()
-            return set()
-        return found
+            return []
+        return rows
 
     def put(self, key: str, slot: str, result: object, packed: Optional[tuple[bytes, bytes]] = None) -> None:
         """Store `result`; `slot` names what it replaces (one entry per path and role).
@@ -168,9 +178,10 @@ class FindingsCache:
 
     def flush(self) -> None:
         """Write pending entries, replacing older entries of the same paths."""
-        if self._db is None or not (self._pending or self._pending_corpus):
+        if self._db is None or not (self._pending or self._pending_corpus or self._pending_digests):
             self._pending.clear()
             self._pending_corpus.clear()
+            self._pending_digests.clear()
             return
         try:
             with self._db:
@@ -183,10 +194,14 @@ class FindingsCache:
                                          self._pending_corpus)
                     self._db.execute("DELETE FROM corpus WHERE rowid NOT IN "
                                      "(SELECT rowid FROM corpus ORDER BY rowid DESC LIMIT ?)", (CORPUS_RESULTS_KEPT,))
+                if self._pending_digests:
+                    self._db.executemany("INSERT OR REPLACE INTO digests (name, size, mtime_ns, ctime_ns, inode, "
+                                         "digest) VALUES (?, ?, ?, ?, ?, ?)", self._pending_digests)
         except sqlite3.DatabaseError:
             self._db = self._recreate()
         self._pending.clear()
         self._pending_corpus.clear()
+        self._pending_digests.clear()
 
     def close(self) -> None:
         self.flush()
@@ -200,6 +215,8 @@ def _create_tables(db: sqlite3.Connection) -> None:
                "collected BLOB)")
     db.execute("CREATE INDEX IF NOT EXISTS results_path ON results (path)")
     db.execute("CREATE TABLE IF NOT EXISTS corpus (key TEXT PRIMARY KEY, value BLOB)")
+    db.execute("CREATE TABLE IF NOT EXISTS digests (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+               "ctime_ns INTEGER, inode INTEGER, digest TEXT)")
 
 
 class ValidationStamps:

@@ -10,14 +10,14 @@ import hashlib
 import json
 import os
 import pickle
-import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from qualitycheck import __version__
-from qualitycheck.cache import FindingsCache, content_key, pack, unpack
+from qualitycheck.cache import FindingsCache, pack, result_key, unpack
 from qualitycheck.errors import UserError
+from qualitycheck.filedigest import file_digest, memo_name
 from qualitycheck.report import RunError
 from qualitycheck.ruleset import ruleset_digest
 from qualitycheck.runner import FileResult, Plan, check_file
@@ -98,24 +98,9 @@ def corpus_result_reusable(plan: Plan) -> bool:
     return bool(plan.corpus_rules) and not any(a.options.get("check-urls") for a in plan.corpus_rules)
 
 
-def _file_key(path: Path, shown: str, is_target: bool, digest: str) -> Optional[str]:
-    """The cache key of a file's result, None when it cannot be read."""
-    data = _read_bytes(path)
-    return None if data is None else content_key(data, shown, is_target, digest)
-
-
 def _slot(shown: str, is_target: bool) -> str:
     """What a cache entry replaces: one entry per path and role."""
     return f"{shown}\0{'T' if is_target else 'C'}"
-
-
-def _read_bytes(path: Path) -> Optional[bytes]:
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return None  # opening a FIFO blocks forever; check_file reports special files
-        return path.read_bytes()
-    except OSError:
-        return None  # unreadable files are not cached: check_file reports them every time
 
 
 def check_files(
@@ -142,15 +127,21 @@ def check_files(
         as_target: dict[int, str] = {}  # context files: their key as a target, whose result also serves
         slots = cache.known_slots([_slot(shown, role) for _, shown, is_target in items
                                    for role in ((True,) if is_target else (False, True))])
-        for position, (path, shown, is_target) in enumerate(items):
-            if _slot(shown, is_target) not in slots and (is_target or _slot(shown, True) not in slots):
-                unseen.add(position)  # a cold cache: read once, by the worker that checks the file
-                continue
-            data = _read_bytes(path)
-            if data is not None:
-                keys[position] = content_key(data, shown, is_target, digest)
+        seen = [position for position, (_, shown, is_target) in enumerate(items)
+                if _slot(shown, is_target) in slots or (not is_target and _slot(shown, True) in slots)]
+        unseen.update(set(range(len(items))) - set(seen))  # a cold cache: read once, by the worker that checks it
+        known = cache.known_digests(memo_name(items[position][0]) for position in seen)
+        remembered = []
+        for position in seen:
+            path, shown, is_target = items[position]
+            content, row = file_digest(path, known)
+            if row is not None:
+                remembered.append(row)
+            if content is not None:
+                keys[position] = result_key(content, shown, is_target, digest)
                 if not is_target:
-                    as_target[position] = content_key(data, shown, True, digest)
+                    as_target[position] = result_key(content, shown, True, digest)
+        cache.remember_digests(remembered)
         corpus = None
         if corpus_memo is not None and unseen:  # a file never cached: no stored corpus result has its key
             corpus_memo["key"] = corpus_memo["result"] = None
@@ -171,13 +162,14 @@ def check_files(
             progress(sum(1 for r in results if r is not None))
     todo = [position for position, result in enumerate(results) if result is None]
     work = [items[p] + (p in unseen,) for p in todo]
-    for position, (result, packed, key) in zip(todo, _run(plan, work, jobs, progress, packs=cache is not None,
-                                                          digest=digest)):
+    for position, (result, packed, content) in zip(todo, _run(plan, work, jobs, progress, packs=cache is not None)):
         results[position] = result
-        if key is not None:
-            keys[position] = key
+        path, shown, is_target = items[position]
+        if content is not None and content[0] is not None:
+            keys[position] = result_key(content[0], shown, is_target, digest)
+            if cache is not None and content[1] is not None:
+                cache.remember_digests([content[1]])
         if cache is not None and keys[position] and not result.errors:  # a crash may not happen again
-            path, shown, is_target = items[position]
             cache.put(keys[position], _slot(shown, is_target), result, packed)
     if cache is not None and corpus_memo is not None and unseen:
         corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
@@ -187,41 +179,41 @@ def check_files(
 
 
 def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, progress: Optional[Progress],
-         packs: bool = False, digest: str = ""):
-    """Yield (result, its cache pickles or None, its cache key or None) in order, from forked workers if it pays off.
+         packs: bool = False):
+    """Yield (result, its cache pickles or None, its `file_digest` or None) in order, from forked workers if it
+    pays off.
 
-    Items are WorkItems plus whether to compute the file's cache key (with
-    `digest`). With `packs`, workers send each result pickled as the cache
-    stores it (`cache.pack`): the pickling happens in parallel, once, instead
-    of once for the pipe in the worker and again for the cache in this process.
+    Items are WorkItems plus whether to compute the file's content digest.
+    With `packs`, workers send each result pickled as the cache stores it
+    (`cache.pack`): the pickling happens in parallel, once, instead of once
+    for the pipe in the worker and again for the cache in this process.
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
-        for path, shown, is_target, wants_key in items:
-            key = _file_key(path, shown, is_target, digest) if wants_key else None
+        for path, shown, is_target, wants_digest in items:
+            content = file_digest(path, {}) if wants_digest else None
             result, sent = _for_cache(plan, check_file(plan, path, shown, is_target), packs)
             if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
-            yield result, sent, key
+            yield result, sent, content
         return
     from qualitycheck.forking import WorkerError, map_forked
 
-    def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[str], FileResult]:
-        path, shown, is_target, wants_key = item
-        return (_file_key(path, shown, is_target, digest) if wants_key else None), check_file(plan, path, shown,
-                                                                                              is_target)
+    def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[tuple], FileResult]:
+        path, shown, is_target, wants_digest = item
+        return (file_digest(path, {}) if wants_digest else None), check_file(plan, path, shown, is_target)
 
-    def packed(outcome: tuple[Optional[str], FileResult]) -> tuple[Optional[str], tuple[bytes, bytes]]:
+    def packed(outcome: tuple[Optional[tuple], FileResult]) -> tuple[Optional[tuple], tuple[bytes, bytes]]:
         return outcome[0], packed_result(plan, outcome[1])[1]
 
     try:
         outcomes = map_forked(work, items, jobs, progress, prepare=packed)
     except WorkerError as exc:
         raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
-    for key, sent in outcomes:
+    for content, sent in outcomes:
         if isinstance(sent, FileResult):  # checked in this process
-            yield _for_cache(plan, sent, packs) + (key,)
+            yield _for_cache(plan, sent, packs) + (content,)
         else:
-            yield unpack(sent), (sent if packs else None), key
+            yield unpack(sent), (sent if packs else None), content
 
 
 def _for_cache(plan: Plan, result: FileResult, packs: bool) -> tuple[FileResult, Optional[tuple[bytes, bytes]]]:
