@@ -71,9 +71,7 @@ class FindingsCache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Written by qualitycheck: the findings cache is not for version control.\n*\n")
-            db = sqlite3.connect(self.path)
-            _create_tables(db)
-            return db
+            return _connect(self.path)
         except sqlite3.DatabaseError:
             return self._recreate()
         except OSError:
@@ -82,9 +80,7 @@ class FindingsCache:
     def _recreate(self) -> Optional[sqlite3.Connection]:
         try:
             self.path.unlink(missing_ok=True)
-            db = sqlite3.connect(self.path)
-            _create_tables(db)
-            return db
+            return _connect(self.path)
         except (OSError, sqlite3.DatabaseError):
             return None
 
@@ -208,6 +204,19 @@ class FindingsCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The cache database, with its tables.
+
+    Without fsync (`synchronous = OFF`): the cache can be rebuilt, and a file
+    damaged by a crash mid-write is detected and recreated (see `_recreate`),
+    while waiting for the disk at every write costs each cold run.
+    """
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous = OFF")
+    _create_tables(db)
+    return db
 
 
 def _create_tables(db: sqlite3.Connection) -> None:

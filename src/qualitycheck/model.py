@@ -23,7 +23,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_TEXT[self]  # a dict look-up: reports call this for every finding
 
     @classmethod
     def parse(cls, value: str) -> "Severity":
@@ -35,6 +35,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {value!r} (expected one of: {names})") from None
 
 
+_SEVERITY_TEXT = {severity: severity.name.lower() for severity in Severity}
 SEVERITY_NAMES = tuple(str(s) for s in Severity)
 
 

@@ -67,16 +67,17 @@ def excerpt_lines(excerpt: str) -> list[str]:
     return shown
 
 
-def _write_finding(finding: Finding, stream: TextIO, color: bool) -> None:
+def _finding_text(finding: Finding, color: bool) -> str:
+    """The lines of one finding: location, rule, severity and message; the excerpt; notes (record, see, fix)."""
     where = finding_location(finding)
     if color:
         path_end = len(finding.path) if finding.record is None else len(finding.path) + len(finding.record) + 2
         where = _paint(where[:path_end], "bold", True) + where[path_end:]
-    severity = _paint(str(finding.severity), str(finding.severity), color)
-    stream.write(f"{where}: {_paint(finding.rule, 'bold', color)} [{severity}] {finding.message}\n")
+    severity = str(finding.severity)
+    lines = [f"{where}: {_paint(finding.rule, 'bold', color)} [{_paint(severity, severity, color)}] "
+             f"{finding.message}"]
     gutter = _paint("|", "gutter", color)
-    for line in excerpt_lines(finding.excerpt):
-        stream.write(f"    {gutter} {line}\n")
+    lines.extend(f"    {gutter} {line}" for line in excerpt_lines(finding.excerpt))
     notes = []
     if finding.record is not None and finding.record_line is not None:
         notes.append(f"record {finding.record}: {finding.path}:{finding.record_line}")
@@ -85,8 +86,9 @@ def _write_finding(finding: Finding, stream: TextIO, color: bool) -> None:
         notes.append(f"see {place}" + (f":{related.line}" if related.line is not None else ""))
     if finding.fix is not None and finding.fix.description:
         notes.append(f"fix: {finding.fix.description}")
-    for note in notes:
-        stream.write(f"    {_paint('=', 'gutter', color)} {note}\n")
+    equals = _paint("=", "gutter", color)
+    lines.extend(f"    {equals} {note}" for note in notes)
+    return "\n".join(lines) + "\n"
 
 
 def rule_table(report: Report) -> list[tuple[str, str, int]]:
@@ -114,11 +116,13 @@ def write_text(report: Report, stream: TextIO, context: FormatContext) -> None:
     and the summary line counts them.
     """
     previous_path = None
+    pieces = []  # written at once: one write per line costs a third of the time for thousands of findings
     for finding in report.findings:
         if previous_path is not None and finding.path != previous_path:
-            stream.write("\n")
+            pieces.append("\n")
         previous_path = finding.path
-        _write_finding(finding, stream, context.color)
+        pieces.append(_finding_text(finding, context.color))
+    stream.write("".join(pieces))
     if report.findings:
         stream.write("\n")
         _write_rule_table(report, stream, context.color)

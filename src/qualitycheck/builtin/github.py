@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from qualitycheck import hookimpl
 from qualitycheck.builtin.file_regions import file_region, located_message
-from qualitycheck.model import Finding, FormatContext, Formatter
+from qualitycheck.model import Finding, FormatContext
 from qualitycheck.report import Report, RunError
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -66,9 +65,3 @@ def write_github(report: Report, stream: TextIO, context: FormatContext) -> None
         stream.write(annotation(finding) + "\n")
     for error in report.errors:
         stream.write(crash_annotation(error) + "\n")
-
-
-@hookimpl
-def qualitycheck_register_formatters():
-    return [Formatter(name="github", write=write_github,
-                      summary="GitHub Actions workflow commands: annotations on the pull request's lines")]

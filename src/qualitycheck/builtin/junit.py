@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Optional, TextIO
 
-from qualitycheck import hookimpl
 from qualitycheck.builtin.formatters import finding_location
 from qualitycheck.lazyre import lazy_compile
-from qualitycheck.model import Finding, FormatContext, Formatter
+from qualitycheck.model import Finding, FormatContext
 from qualitycheck.report import Report, RunError
 
 if TYPE_CHECKING:
@@ -101,9 +100,3 @@ def write_junit(report: Report, stream: TextIO, context: FormatContext) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ElementTree.tostring(root, encoding="unicode"))
     stream.write("\n")
-
-
-@hookimpl
-def qualitycheck_register_formatters():
-    return [Formatter(name="junit", write=write_junit,
-                      summary="JUnit XML, one test case per article, for GitLab and Jenkins test reports")]

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 from urllib.parse import quote
 
-from qualitycheck import __version__, hookimpl
+from qualitycheck import __version__
 from qualitycheck.builtin.file_regions import file_region, located_message
 from qualitycheck.fingerprint import numbered_fingerprints
-from qualitycheck.model import Finding, FormatContext, Formatter, Related
+from qualitycheck.model import Finding, FormatContext, Related
 from qualitycheck.report import Report, RuleInfo
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -178,9 +178,3 @@ def sarif_log(report: Report) -> dict[str, Any]:
 def write_sarif(report: Report, stream: TextIO, context: FormatContext) -> None:
     json.dump(sarif_log(report), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
-
-
-@hookimpl
-def qualitycheck_register_formatters():
-    return [Formatter(name="sarif", write=write_sarif,
-                      summary="SARIF 2.1.0 for GitHub code scanning (rules with docs, regions, fingerprints)")]
