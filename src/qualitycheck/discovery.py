@@ -92,15 +92,26 @@ class FileSelector:
         return not self.is_excluded(path)
 
     def walk(self, folder: Path) -> Iterator[Path]:
+        """The wanted files below `folder`, in sorted order (the tests of `wants`, on strings).
+
+        A folder's path relative to the root is worked out once and its files'
+        paths are joined to it, so that a walk of a large archive builds no
+        `Path` and no relative path per file it does not want.
+        """
+        suffixes, included, excluded = self.suffixes, self.included, self.excluded
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            relative = display_path(dirpath, self.root)
+            prefix = "" if relative == "." else relative + "/"
+            dirnames[:] = sorted(d for d in dirnames
+                                 if d not in SKIPPED_DIRS and not (excluded and excluded(prefix + d)))
             current = Path(dirpath)
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIPPED_DIRS and not self.is_excluded(current / d)
-            )
             for name in sorted(filenames):
-                path = current / name
-                if self.wants(path):
-                    yield path
+                dot = name.rfind(".")
+                if dot <= 0 or name[dot:].lower() not in suffixes:
+                    continue  # no suffix (a leading dot starts a name, not a suffix), or no loader reads it
+                if (included and not included(prefix + name)) or (excluded and excluded(prefix + name)):
+                    continue
+                yield current / name
 
     def select(self, paths: Sequence[Path]) -> list[Path]:
         """Files named or found below `paths`, each once, sorted by display path.
