@@ -131,6 +131,7 @@ class FindingsCache:
         No rows without a database, and none when it turns out damaged (it is then recreated).
         """
         rows: list[tuple] = []
+        self._wait_for_writer()
         if self._db is None:
             return rows
         try:
@@ -153,6 +154,7 @@ class FindingsCache:
         """The corpus rules' result stored under `key` (see `execution.corpus_key`), or None."""
         from qualitycheck.runner import FileResult
 
+        self._wait_for_writer()
         if self._db is None:
             return None
         try:
@@ -172,38 +174,59 @@ class FindingsCache:
         """Store the corpus rules' result of a run (written by the next `flush`)."""
         self._pending_corpus.append((key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
 
-    def flush(self) -> None:
-        """Write pending entries, replacing older entries of the same paths."""
-        if self._db is None or not (self._pending or self._pending_corpus or self._pending_digests):
-            self._pending.clear()
-            self._pending_corpus.clear()
-            self._pending_digests.clear()
+    def flush(self, background: bool = False) -> None:
+        """Write pending entries, replacing older entries of the same paths.
+
+        With `background`, a forked child writes them on its own connection
+        while this process goes on (a cold run writes megabytes while its
+        corpus rules run); the next use of the cache waits for the child.
+        """
+        self._wait_for_writer()
+        pending = (self._pending, self._pending_corpus, self._pending_digests)
+        self._pending, self._pending_corpus, self._pending_digests = [], [], []
+        if self._db is None or not any(pending):
             return
+        if background:
+            from qualitycheck.forking import start_in_child
+
+            self._writer = start_in_child(lambda: _write(_connect(self.path), *pending))
+            if self._writer is not None:
+                return
         try:
-            with self._db:
-                self._db.executemany("DELETE FROM results WHERE path = ? AND key != ?",
-                                     [(slot, key) for key, slot, _, _ in self._pending])
-                self._db.executemany("INSERT OR REPLACE INTO results (key, path, value, collected) "
-                                     "VALUES (?, ?, ?, ?)", self._pending)
-                if self._pending_corpus:
-                    self._db.executemany("INSERT OR REPLACE INTO corpus (key, value) VALUES (?, ?)",
-                                         self._pending_corpus)
-                    self._db.execute("DELETE FROM corpus WHERE rowid NOT IN "
-                                     "(SELECT rowid FROM corpus ORDER BY rowid DESC LIMIT ?)", (CORPUS_RESULTS_KEPT,))
-                if self._pending_digests:
-                    self._db.executemany("INSERT OR REPLACE INTO digests (name, size, mtime_ns, ctime_ns, inode, "
-                                         "digest) VALUES (?, ?, ?, ?, ?, ?)", self._pending_digests)
+            _write(self._db, *pending)
         except sqlite3.DatabaseError:
             self._db = self._recreate()
-        self._pending.clear()
-        self._pending_corpus.clear()
-        self._pending_digests.clear()
+
+    def _wait_for_writer(self) -> None:
+        """Wait for the child writing a background flush, if there is one (it may fail: a cache is optional)."""
+        if self._writer is not None:
+            from qualitycheck.forking import wait_for
+
+            wait_for(self._writer)
+            self._writer = None
+
+    _writer: Optional[int] = None  # pid of the child writing a background flush
 
     def close(self) -> None:
         self.flush()
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _write(db: sqlite3.Connection, results: list[tuple[str, str, bytes, bytes]], corpus: list[tuple[str, bytes]],
+           digests: list[tuple]) -> None:
+    """Write pending entries in one transaction."""
+    with db:
+        db.executemany("DELETE FROM results WHERE path = ? AND key != ?", [(slot, key) for key, slot, _, _ in results])
+        db.executemany("INSERT OR REPLACE INTO results (key, path, value, collected) VALUES (?, ?, ?, ?)", results)
+        if corpus:
+            db.executemany("INSERT OR REPLACE INTO corpus (key, value) VALUES (?, ?)", corpus)
+            db.execute("DELETE FROM corpus WHERE rowid NOT IN (SELECT rowid FROM corpus ORDER BY rowid DESC LIMIT ?)",
+                       (CORPUS_RESULTS_KEPT,))
+        if digests:
+            db.executemany("INSERT OR REPLACE INTO digests (name, size, mtime_ns, ctime_ns, inode, digest) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", digests)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -18,6 +18,7 @@ from qualitycheck import __version__
 from qualitycheck.cache import FindingsCache, pack, result_key, unpack
 from qualitycheck.errors import UserError
 from qualitycheck.filedigest import file_digest, memo_name
+from qualitycheck.forking import can_fork
 from qualitycheck.report import RunError
 from qualitycheck.ruleset import ruleset_digest
 from qualitycheck.runner import FileResult, Plan, check_file
@@ -174,7 +175,7 @@ def check_files(
     if cache is not None and corpus_memo is not None and unseen:
         corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
     if cache is not None:
-        cache.flush()
+        cache.flush(background=True)  # written while the corpus rules run
     return results  # type: ignore[return-value]
 
 
@@ -188,7 +189,7 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
     (`cache.pack`): the pickling happens in parallel, once, instead of once
     for the pipe in the worker and again for the cache in this process.
     """
-    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not _can_fork():
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not can_fork():
         for path, shown, is_target, wants_digest in items:
             content = file_digest(path, {}) if wants_digest else None
             result, sent = _for_cache(plan, check_file(plan, path, shown, is_target), packs)
@@ -248,16 +249,3 @@ def packed_result(plan: Plan, result: FileResult) -> tuple[FileResult, tuple[byt
         collected.append(replace(document, data=data))
     result = replace(result, errors=errors, collected=collected)
     return result, pack(result)
-
-
-def _can_fork() -> bool:
-    """Fork only from a single-threaded process.
-
-    A thread holding a lock (an import, logging, a plugin's HTTP client) at
-    the moment of the fork leaves that lock held forever in the child, which
-    then hangs; such runs check their files in-process instead.
-    """
-    import multiprocessing
-    import threading
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

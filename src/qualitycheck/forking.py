@@ -16,7 +16,8 @@ instead.
 
 The functions and items are inherited through the fork, never pickled;
 only results cross a pipe. Fork only from a single-threaded process (see
-`execution._can_fork`).
+`can_fork`). `start_in_child` runs one function beside this process (the
+findings cache writes its entries that way while the corpus rules run).
 """
 
 from __future__ import annotations
@@ -28,6 +29,40 @@ import signal
 from typing import Any, Callable, Optional, Sequence
 
 CHUNK = 4  # items claimed at a time: small enough that all processes finish together
+
+
+def can_fork() -> bool:
+    """Whether this process may fork: on a platform with fork, and single-threaded.
+
+    A thread holding a lock (an import, logging, a plugin's HTTP client) at
+    the moment of the fork leaves that lock held forever in the child, which
+    then hangs; such runs do their work in this process instead.
+    """
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def start_in_child(function: Callable[[], Any]) -> Optional[int]:
+    """Run `function()` in a forked child (exit status 0 when it returns) and return the child's pid,
+    or None when this process may not fork (see `can_fork`): then the caller does the work itself."""
+    if not can_fork():
+        return None
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        function()
+        status = 0
+    finally:
+        os._exit(status)  # no atexit handlers, no flushing of buffers inherited from the parent
+
+
+def wait_for(pid: int) -> bool:
+    """Wait for a child of `start_in_child`; whether it succeeded."""
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
