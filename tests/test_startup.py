@@ -9,6 +9,7 @@ pre-commit hook is.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,49 @@ def test_damaged_stamps_are_not_trusted_and_are_written_again(repo):
         assert text == "" or json.loads(text)["data"]["rules"]["broken-wrap"] == {"severity": "error"}
     outcome, _ = run(repo)
     assert outcome == {"exit": 1, "yaml": False, "jsonschema": False}
+
+
+# --- validation that runs while worker processes check files -------------------------------------------------
+
+
+@pytest.fixture()
+def many(repo: Path) -> Path:
+    """The repo with enough articles that `--jobs 2` forks a worker before the config is validated."""
+    from qualitycheck.execution import PARALLEL_THRESHOLD
+
+    for number in range(PARALLEL_THRESHOLD + 4):
+        (repo / "news" / f"story{number:02d}.md").write_text(ARTICLE.replace("Friday", f"day {number}"),
+                                                            encoding="utf-8")
+    return repo
+
+
+def run_check(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qualitycheck", "check", "--jobs", "2", *args], cwd=repo,
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_bad_option_stops_a_parallel_cold_run_before_anything_is_reported_or_cached(many):
+    (many / "rules.yaml").write_text(RULES + "  ad-text:\n    options:\n      template-min-documents: many\n",
+                                     encoding="utf-8")
+    done = run_check(many)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: rules.yaml:11:31: rules.ad-text.options.template-min-documents: "
+                           "expected an integer, got 'many'\n")
+    cache = many / ".qualitycheck" / "cache"
+    assert not list(cache.glob("validated/*"))  # nothing stamped as valid
+    database = next(cache.glob("findings-*.sqlite"), None)
+    if database is not None:
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 0
+    (many / "rules.yaml").write_text(RULES, encoding="utf-8")
+    assert run_check(many).returncode == 1  # fixed: the run goes on, with the ad-text findings
+
+
+def test_a_config_the_schema_rejects_gives_the_schema_message_not_what_the_bad_data_breaks(many):
+    (many / "rules.yaml").write_text("version: 1\nrules:\n  - broken-wrap\n  - ad-text\n", encoding="utf-8")
+    done = run_check(many)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "error: rules.yaml:3:3: rules: expected a mapping, got a list\n"
+    (many / "rules.yaml").write_text("version: 1\nincludes:\n  - news\n", encoding="utf-8")
+    done = run_check(many)
+    assert done.stderr == "error: rules.yaml:2:1: includes: unknown key; did you mean 'include'?\n"

@@ -143,15 +143,25 @@ def _config_path(given: Optional[Path]) -> Optional[Path]:
     return given or find_config(Path.cwd())
 
 
-def _load(config_path: Optional[Path], stamps=None):
-    """Config and plugin registry; with `stamps`, a config that validated before skips the schema check."""
+def _load(config_path: Optional[Path], stamps=None, deferred: Optional[list] = None):
+    """Config and plugin registry; with `stamps`, a config that validated before skips the schema check.
+
+    With a `deferred` list the schema check is put on it, and recording the
+    stamp is left to the caller (once the check ran: see `_remember`).
+    """
     from qualitycheck.config import load_config
     from qualitycheck.plugins import load_registry
 
-    config = load_config(config_path, known_valid=stamps.seen if stamps else None)
+    config = load_config(config_path, known_valid=stamps.seen if stamps else None, deferred=deferred)
+    if deferred is None:
+        _remember(stamps, config)
+    return config, load_registry(config)
+
+
+def _remember(stamps, config) -> None:
+    """Stamp a config that validated (with its parse), so that later runs need neither YAML nor jsonschema."""
     if stamps is not None and config.digest and stamps.seen(config.digest) is None:
         stamps.record(config.digest, (config.raw, config.positions))
-    return config, load_registry(config)
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -159,6 +169,7 @@ def command_check(args: argparse.Namespace) -> int:
 
     from qualitycheck.atomicio import write_atomic
     from qualitycheck.cache import DEFAULT_CACHE_DIR, ValidationStamps
+    from qualitycheck.config import run_deferred
     from qualitycheck.ruleset import options_digest
     from qualitycheck.execution import default_jobs
     from qualitycheck.model import FormatContext, Severity
@@ -169,32 +180,41 @@ def command_check(args: argparse.Namespace) -> int:
     config_path = _config_path(args.config)  # found once: the cache lives beside it
     cache_dir = args.cache_dir or (config_path.parent if config_path else Path.cwd()) / DEFAULT_CACHE_DIR
     stamps = None if args.no_cache else ValidationStamps(cache_dir)
-    config, registry = _load(config_path, stamps)
-    options_key = options_digest(config, registry)
-    trusted = stamps is not None and stamps.seen(options_key) is not None
-    if args.fail_on:
-        config = replace(config, fail_on=None if args.fail_on == "never" else Severity.parse(args.fail_on))
-    targets = parse_outputs(args.format, args.output, list(registry.formatters))
-    for target in targets:
-        if target.format not in registry.formatters:
-            raise UserError(f"--format: unknown format {target.format!r} (known: {', '.join(sorted(registry.formatters))})")
-    rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted)
-    paths = _target_paths(args, config, registry)
-    baseline = _baseline(args)
+    deferred: list = []  # schema checks, run once workers have started (see config.check_now_or_later)
+    try:
+        config, registry = _load(config_path, stamps, deferred)
+        options_key = options_digest(config, registry)
+        trusted = stamps is not None and stamps.seen(options_key) is not None
+        if args.fail_on:
+            config = replace(config, fail_on=None if args.fail_on == "never" else Severity.parse(args.fail_on))
+        targets = parse_outputs(args.format, args.output, list(registry.formatters))
+        for target in targets:
+            if target.format not in registry.formatters:
+                raise UserError(f"--format: unknown format {target.format!r} "
+                                f"(known: {', '.join(sorted(registry.formatters))})")
+        rules = build_ruleset(config, registry, args.select, args.ignore, validate=not trusted, deferred=deferred)
+        if args.changed_since is not None:
+            run_deferred(deferred)  # before asking git and saying what will be checked
+        paths = _target_paths(args, config, registry)
+        baseline = _baseline(args)
+    except Exception:
+        run_deferred(deferred)  # a config problem is reported before what it caused
+        raise
     cache = None if args.no_cache else open_cache(cache_dir)
     bar = _progress_bar(args)
     try:
         report = run(config, registry, rules, paths, as_of=args.as_of, exit_zero=args.exit_zero,
                      jobs=args.jobs or default_jobs(), cache=cache, validate=not trusted,
                      use_index=not args.no_index, explicit=args.changed_since is not None,
-                     progress=bar, files_found=bar.files_found if bar else None)
+                     progress=bar, files_found=bar.files_found if bar else None, deferred=deferred)
     finally:
         if bar is not None:
             bar.close()
         if cache is not None:
             cache.close()
+    _remember(stamps, config)  # reached only when everything validated
     if stamps is not None and not trusted:
-        stamps.record(options_key)  # reached only when the options validated
+        stamps.record(options_key)
     if baseline is not None:
         report = baseline.apply(report)
     for error in report.errors:

@@ -96,6 +96,7 @@ def load_config(
     path: Optional[Path] = None,
     cwd: Optional[Path] = None,
     known_valid: Optional[Callable[[str], Optional[Mapping[str, Any]]]] = None,
+    deferred: Optional[list] = None,
 ) -> Config:
     """Read and validate `path`, or the discovered config, or return the defaults.
 
@@ -104,7 +105,8 @@ def load_config(
     `parsed` entry, when present, is the `ParsedConfig` of that text. The
     schema check, and the jsonschema import it needs, is then skipped, and
     with `parsed` the YAML parser is not even imported: the start-up fast
-    path for pre-commit (see `cache.ValidationStamps`).
+    path for pre-commit (see `cache.ValidationStamps`). With a `deferred`
+    list, the schema check is put on it instead of run (see `run_deferred`).
     """
     cwd = cwd or Path.cwd()
     if path is None:
@@ -134,8 +136,32 @@ def load_config(
     if data is None:
         data = {}
     if known is None:
-        validate_against(config_schema(), data, path, positions, ())
-    return _build(path, data, positions, digest)
+        check_now_or_later(lambda: validate_against(config_schema(), data, path, positions, ()), deferred)
+    try:
+        return _build(path, data, positions, digest)
+    except Exception:
+        run_deferred(deferred)  # data the schema rejects: its message, not the crash it caused
+        raise
+
+
+def check_now_or_later(check: Callable[[], None], deferred: Optional[list]) -> None:
+    """Run a validation now, or put it on `deferred` to run later with `run_deferred`.
+
+    A cold `check` run defers its JSON-Schema checks (jsonschema's import
+    alone is a good part of a second core's first 0.1 s) until its worker
+    processes have started, and runs them while they work; nothing is
+    reported before they passed.
+    """
+    if deferred is None:
+        check()
+    else:
+        deferred.append(check)
+
+
+def run_deferred(deferred: Optional[list]) -> None:
+    """Run the validations put off so far, in order, each once; the first problem raises its ConfigError."""
+    while deferred:
+        deferred.pop(0)()
 
 
 def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Position], digest: str) -> Config:

@@ -111,6 +111,7 @@ def check_files(
     cache: Optional[FindingsCache] = None,
     progress: Optional[Progress] = None,
     corpus_memo: Optional[dict] = None,
+    first: Optional[Callable[[], None]] = None,
 ) -> list[FileResult]:
     """`check_file` for every item, in order, reusing cached results where the content is unchanged.
 
@@ -118,6 +119,8 @@ def check_files(
     this run's corpus-rule result (every item's key, in order; None when a
     file is unreadable) and `result`: that result when the cache holds it.
     Then the corpus rules need not run, and what they collected is not loaded.
+    `first()` is called before the first file is checked (with workers: once
+    they have started, in this process); if it raises, nothing is checked.
     """
     results: list[Optional[FileResult]] = [None] * len(items)
     keys: list[Optional[str]] = [None] * len(items)
@@ -163,7 +166,8 @@ def check_files(
             progress(sum(1 for r in results if r is not None))
     todo = [position for position, result in enumerate(results) if result is None]
     work = [items[p] + (p in unseen,) for p in todo]
-    for position, (result, packed, content) in zip(todo, _run(plan, work, jobs, progress, packs=cache is not None)):
+    for position, (result, packed, content) in zip(todo, _run(plan, work, jobs, progress, packs=cache is not None,
+                                                              first=first)):
         results[position] = result
         path, shown, is_target = items[position]
         if content is not None and content[0] is not None:
@@ -180,7 +184,7 @@ def check_files(
 
 
 def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, progress: Optional[Progress],
-         packs: bool = False):
+         packs: bool = False, first: Optional[Callable[[], None]] = None):
     """Yield (result, its cache pickles or None, its `file_digest` or None) in order, from forked workers if it
     pays off.
 
@@ -190,6 +194,8 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
     for the pipe in the worker and again for the cache in this process.
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not can_fork():
+        if first is not None:
+            first()
         for path, shown, is_target, wants_digest in items:
             content = file_digest(path, {}) if wants_digest else None
             result, sent = _for_cache(plan, check_file(plan, path, shown, is_target), packs)
@@ -207,7 +213,7 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         return outcome[0], packed_result(plan, outcome[1])[1]
 
     try:
-        outcomes = map_forked(work, items, jobs, progress, prepare=packed)
+        outcomes = map_forked(work, items, jobs, progress, prepare=packed, first=first)
     except WorkerError as exc:
         raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
     for content, sent in outcomes:

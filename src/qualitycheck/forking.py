@@ -67,15 +67,18 @@ def wait_for(pid: int) -> bool:
 
 def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
                progress: Optional[Callable[[int], None]] = None,
-               prepare: Optional[Callable[[Any], Any]] = None) -> list[Any]:
+               prepare: Optional[Callable[[Any], Any]] = None,
+               first: Optional[Callable[[], None]] = None) -> list[Any]:
     """`[function(item) for item in items]`, in order, from this process and `jobs - 1` forked children.
 
     `progress(n)` is called in this process each time n more items are done,
     by any process. `prepare(result)`, when given, is what a child sends
     instead of a result (e.g. the result already pickled the way the caller
     stores it), so the list mixes results of this process and prepared
-    results of children. A child that fails raises `WorkerError` here, with
-    the child's traceback.
+    results of children. `first()` runs in this process once the children
+    have started, before its own share (work that can overlap theirs); if
+    it raises, the children are stopped. A child that fails raises
+    `WorkerError` here, with the child's traceback.
     """
     import multiprocessing
 
@@ -94,6 +97,8 @@ def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
                        write_end)
             os.close(write_end)
             children[read_end] = pid
+        if first is not None:
+            first()
         reported = 0  # children's items already passed to `progress`
         for position in _claims(claimed, len(items)):
             results[position] = function(items[position])

@@ -11,9 +11,10 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from qualitycheck.config import Config, suggest, validate_against
+from qualitycheck.config import Config, check_now_or_later, suggest, validate_against
 from qualitycheck.errors import ConfigError, UserError
 from qualitycheck.model import Rule, Severity
 from qualitycheck.plugins import Registry
@@ -60,11 +61,13 @@ def build_ruleset(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     validate: bool = True,
+    deferred: Optional[list] = None,
 ) -> list[ActiveRule]:
     """The active rules in name order.
 
     `validate=False` skips the JSON-Schema checks of options, for runs whose
-    config is known to have validated before (the start-up fast path).
+    config is known to have validated before (the start-up fast path); with a
+    `deferred` list they are put on it (see `config.run_deferred`).
     """
     settings_by_name = {}
     for key, settings in config.rules.items():
@@ -89,8 +92,9 @@ def build_ruleset(
             continue
         options = dict(settings.options) if settings else {}
         if validate and (options or rule.options_schema.get("required")):
-            validate_against(rule.options_schema, options, config.path, config.positions,
-                             ("rules", settings.key, "options") if settings else ("rules", name, "options"))
+            check_now_or_later(partial(validate_against, rule.options_schema, options, config.path, config.positions,
+                                       ("rules", settings.key, "options") if settings else ("rules", name, "options")),
+                               deferred)
         severity = settings.severity if settings and settings.severity else rule.default_severity
         active.append(ActiveRule(rule, severity, with_defaults(rule.options_schema, options)))
     return active

@@ -85,9 +85,12 @@ class FileResult:
 
 
 def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], as_of: dt.date,
-              validate: bool = True) -> Plan:
-    """Resolve loader options (validated against each loader's schema) into a Plan."""
-    from qualitycheck.config import validate_against
+              validate: bool = True, deferred: Optional[list] = None) -> Plan:
+    """Resolve loader options (validated against each loader's schema, or later: see `config.run_deferred`)
+    into a Plan."""
+    from functools import partial
+
+    from qualitycheck.config import check_now_or_later, validate_against
     from qualitycheck.errors import ConfigError
 
     options = {}
@@ -98,7 +101,8 @@ def make_plan(config: Config, registry: Registry, rules: Sequence[ActiveRule], a
     for name, loader in registry.loaders.items():
         given = dict(config.inputs.get(name) or {})
         if given and validate:
-            validate_against(loader.options_schema, given, config.path, config.positions, ("inputs", name))
+            check_now_or_later(partial(validate_against, loader.options_schema, given, config.path, config.positions,
+                                       ("inputs", name)), deferred)
         options[name] = with_defaults(loader.options_schema, given)
     return Plan(tuple(rules), dict(registry.suffixes), options, as_of)
 
@@ -269,6 +273,7 @@ def run(
     validate: bool = True,
     explicit: bool = False,
     use_index: bool = True,
+    deferred: Optional[list] = None,
 ) -> Report:
     """Check `paths` (or what `include:` names) and return the Report.
 
@@ -287,30 +292,41 @@ def run(
     next `index update`, and per-key counts are the index's (an archive file
     edited since counts as indexed unless another rule re-read it). With the
     index up to date, findings are those of a full run.
+
+    `deferred` holds validations put off at start-up (see
+    `config.run_deferred`): they run once the worker processes have
+    started, and before anything a file's check gives is cached or reported.
     """
+    from qualitycheck.config import run_deferred
     from qualitycheck.execution import check_files, corpus_result_reusable
     from qualitycheck.suppressions import SuppressionPolicy
 
-    plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate)
-    suppression = SuppressionPolicy.build(config, registry, plan)
-    index_view = None
-    if paths and use_index and plan.corpus_rules:
-        from qualitycheck.index import open_view
+    try:
+        plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate, deferred)
+        suppression = SuppressionPolicy.build(config, registry, plan)
+        index_view = None
+        if paths and use_index and plan.corpus_rules:
+            from qualitycheck.index import open_view
 
-        index_view = open_view(config, plan)
-    if index_view is not None:  # the context comes from the index: the archive is not walked
-        targets = FileSelector(config.root, config.include, config.exclude, registry.suffixes).select(paths)
-        context: list[Path] = []
-    else:
-        targets, context = select_files(config, registry, paths, explicit)
-        if not plan.corpus_rules:
-            context = []
+            index_view = open_view(config, plan)
+        if index_view is not None:  # the context comes from the index: the archive is not walked
+            targets = FileSelector(config.root, config.include, config.exclude, registry.suffixes).select(paths)
+            context: list[Path] = []
+        else:
+            targets, context = select_files(config, registry, paths, explicit)
+            if not plan.corpus_rules:
+                context = []
+    except Exception:
+        run_deferred(deferred)  # a config problem is reported before what it caused
+        raise
     items = [(path, display_path(path), True) for path in targets]
     items += [(path, display_path(path), False) for path in context]
     if files_found is not None:
         files_found(len(items))
     memo = {} if cache is not None and index_view is None and corpus_result_reusable(plan) else None
-    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo)
+    results = check_files(plan, items, jobs=jobs, cache=cache, progress=progress, corpus_memo=memo,
+                          first=lambda: run_deferred(deferred))
+    run_deferred(deferred)  # when no file had to be checked
     target_names = {shown for _, shown, _ in items[: len(targets)]}
     collected = [doc for r in results for doc in r.collected]
     key_counts = None
