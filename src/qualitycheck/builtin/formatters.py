@@ -14,7 +14,7 @@ from qualitycheck.report import Report
 
 
 def write_json(report: Report, stream: TextIO, context: FormatContext) -> None:
-    json.dump(report.to_dict(), stream, indent=2, ensure_ascii=False)
+    stream.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))  # one write: see write_sarif
     stream.write("\n")
 
 

@@ -176,5 +176,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
 
 
 def write_sarif(report: Report, stream: TextIO, context: FormatContext) -> None:
-    json.dump(sarif_log(report), stream, indent=2, ensure_ascii=False)
+    # json.dumps, not json.dump: the same text in one write instead of one per token (400,000 for 3,830
+    # results); 7% less CPU. Most of the time is the json module's pure-Python encoder, which indent= needs.
+    stream.write(json.dumps(sarif_log(report), indent=2, ensure_ascii=False))
     stream.write("\n")
