@@ -44,6 +44,7 @@ _W_BOTH = 1.0
 _W_DISMISS, _W_QUESTION = 1.0, 1.0
 
 _PRICE = lazy_compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
+_DIGIT = lazy_compile(r"\d")
 _LABEL_STRIP = lazy_compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
 _SENTENCE_LEAD = " \t*_\"'“‘«([-–—•·►▶▸➤→⇒»›>#"
 
@@ -458,7 +459,7 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
                 pattern_hits += 1
                 tally.add_category(lists.pattern_categories[m.lastgroup], _W_PATTERN)
                 evidence.append(("pattern", m.group().strip()))
-        m = _PRICE.search(stripped)
+        m = _PRICE.search(stripped) if _DIGIT.search(stripped) else None  # a price has a digit
         if m:
             price = True
             evidence.append(("price", m.group().strip()))

@@ -51,19 +51,11 @@ _PROMO_LEAD_SET = frozenset(_PROMO_LEAD)
 # The first three letters of every label in `_LABELS`, in every case. After what may stand before a
 # label (`_PROMO_LEAD`), a line that `_PROMO` matches goes on with one of them, or with a non-ASCII
 # letter that the regex takes for one case-insensitively (such as "ſ" for "s"). Most lines of prose
-# start otherwise ("The", "A ", "In") and need no match.
+# start otherwise ("The", "A ", "In") and are told without the regex.
 _LABEL_STARTS = ("rel", "rea", "als", "see", "mor", "exp", "rec", "you", "fur", "don", "mus", "wha", "edi", "top",
                  "lat", "tre", "pop", "mos", "wat", "lis")
 _LABEL_HEADS = frozenset(a + b + c for start in _LABEL_STARTS for a in (start[0], start[0].upper())
                          for b in (start[1], start[1].upper()) for c in (start[2], start[2].upper()))
-
-
-def _may_be_promo(stripped: str) -> bool:
-    """False when `_PROMO` cannot match `stripped` (a non-blank stripped line), told without the regex."""
-    head = stripped[:3]
-    if stripped[0] in _PROMO_LEAD_SET:
-        head = stripped.lstrip(_PROMO_LEAD)[:3]
-    return not head.isascii() or head in _LABEL_HEADS
 
 
 _BULLET = lazy_compile(r"^\s*(?:[-*+•·▪◦‣⁃►▶▸➤→⇒»›]+|\d{1,3}[.)])?\s*")
@@ -225,8 +217,8 @@ def _find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[
     # a bare URL needs a URL ("://" or "www."): in most texts no line has one
     if lowered_text is None:
         urls = _has_url("\n".join(lines))
-    else:
-        urls = "://" in lowered_text or "www." in lowered_text
+    else:  # ":" alone is a byte search (memchr), and most texts have none
+        urls = (":" in lowered_text and "://" in lowered_text) or "www." in lowered_text
     in_code = False
     previous = ""  # the last non-blank line before the current one
     i = 0
@@ -242,7 +234,9 @@ def _find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[
             previous = stripped
             i += 1
             continue
-        if _may_be_promo(stripped):
+        # the label's first letters, after what may stand before it (see `_LABEL_HEADS`)
+        head = stripped.lstrip(_PROMO_LEAD)[:3] if stripped[0] in _PROMO_LEAD_SET else stripped[:3]
+        if head in _LABEL_HEADS or not head.isascii():
             widget = _promo_widget(lines, i, stripped)
             if widget is not None:
                 widgets.append(widget)
