@@ -311,3 +311,89 @@ def test_rules_are_documented_in_ruffs_shape_with_every_option(module):
     assert rule_module.OPTIONS_SCHEMA["additionalProperties"] is False
     for name, spec in rule_module.OPTIONS_SCHEMA["properties"].items():
         assert f"`{name}`" in rule_module.DOCS and "default" in spec
+
+
+# The donation block of `DONATION`, written with CRLF breaks, tabs, runs of spaces, a no-break space,
+# curly quotes and accented letters, must be found on the same lines as in plain ASCII, with the same
+# excerpt; the story lines around it (reported speech) stay quiet.
+DONATION = """\
+Harbour school opens a rooftop garden
+
+Pupils at the harbour primary school planted 40 raised beds on the roof this spring, the head teacher said on Friday.
+
+Like what you read? Keep it coming.
+Chip in $5 a month and we'll keep every story free.
+Not now
+
+The garden will supply the school kitchen from June, the council said.
+"""
+
+
+@pytest.mark.parametrize("variant", ["ascii", "crlf", "spacing", "unicode"])
+def test_a_block_is_found_on_the_same_lines_whatever_the_spacing_breaks_and_letters(capsys, report_validator,
+                                                                                      variant):
+    text = DONATION
+    if variant == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif variant == "spacing":
+        text = text.replace("Pupils at", "Pupils\tat").replace("the head", "the  head").replace(
+            "Chip in", "Chip  in").replace("this spring", "this\xa0spring").replace("Not now", "Not now   ")
+    elif variant == "unicode":
+        text = text.replace("Harbour school", "Hafenschule “Möwe”").replace("council said", "Gemeinderat said")
+    Path("garden.txt").write_bytes(text.encode("utf-8"))
+    code, found = run(capsys, report_validator)
+    assert code == 1
+    assert spans(found) == [("garden.txt", 5, 1, 7, 11 if variant == "spacing" else 8)]
+    assert found[0]["message"].startswith("donation appeal left from the web page (3 lines): ")
+    assert "Chip in $5 a month" in found[0]["excerpt"].replace("  ", " ")
+
+
+@pytest.mark.parametrize("text", [
+    "plain line\nsecond line\n",
+    "tab\there\n  edge spaces  \ndouble  space\n",
+    "no\xa0break and é\r\nCRLF line\rCR line\n",
+    "control \x0b vertical tab\nform\x0cfeed\x1fsep\n",
+    "mixed İstanbul ΣΑΣ case\n\n   \nlast",
+])
+def test_line_hashes_of_the_fast_path_equal_line_hash(text):
+    from qualitycheck.boilerplate import _line_hasher, line_hash
+    from qualitycheck.text import LineIndex
+
+    index = LineIndex(text)
+    for spaced in (True, "  " in text):
+        hash_line = _line_hasher(text, text.lower(), index.lines, index.starts, spaced)
+        assert [hash_line(n) for n in range(1, len(index.lines) + 1)] == [line_hash(line) for line in index.lines]
+
+
+def test_line_hash_ignores_case_and_spacing():
+    from qualitycheck.boilerplate import line_hash
+
+    assert line_hash("Support  our\tWORK ") == line_hash("support our work") == line_hash(" Support our work")
+    assert line_hash("Unterstützen Sie uns") == line_hash("unterstützen  sie uns")
+    assert line_hash("support our work") != line_hash("support our works")
+
+
+def test_ascii_texts_are_normalized_as_the_general_translation_does():
+    from qualitycheck.phrases import _SEPARATORS, normalize_text
+
+    text = "".join(chr(i) for i in range(128) if chr(i) != "\t")
+    assert normalize_text(text) == (text.lower().translate(_SEPARATORS), [], [])
+    spaced = "Say  it\tagain, said  she"
+    assert normalize_text(spaced) == ("say it again  said she", [4, 19], [1, 2])
+
+
+def test_promo_labels_after_bullets_numbers_and_emphasis_in_any_case_are_left_to_related_article():
+    from qualitycheck.promos import find_widgets
+
+    labels = ["Related", "Read more", "Also read", "See also", "More", "Explore more", "Recommended", "You may also like",
+              "Further reading", "Don't miss", "Must read", "What to read next", "Editor's picks", "Top stories",
+              "Latest", "Trending now", "Popular", "Most read", "Watch", "Listen"]
+    lines = []
+    for i, label in enumerate(labels):
+        lead = ["", "- ", "» ", "12. ", "**", "\u2003", "•\u00a0"][i % 7]
+        label = [label, label.upper(), label.lower()][i % 3]
+        lines += [f"{lead}{label}: Harbour Tolls Rise In Autumn", ""]
+    lines += ["ſee also: Harbour Tolls Rise In Autumn", "", "Residents said the tolls were too high.", "",
+              "Listening to the council: residents meet on Monday.", ""]
+    widgets = find_widgets(lines)
+    assert [(w.kind, w.first) for w in widgets] == [("promo", 2 * i + 1) for i in range(len(labels) + 1)]

@@ -24,7 +24,8 @@ import re
 import zlib
 from bisect import bisect_right
 from functools import lru_cache, partial
-from typing import Any, Iterator, Mapping, NamedTuple, Optional
+from itertools import repeat
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, Optional
 
 from qualitycheck.lazyre import lazy_compile
 from qualitycheck.promos import widget_lines
@@ -43,6 +44,7 @@ _W_BOTH = 1.0
 _W_DISMISS, _W_QUESTION = 1.0, 1.0
 
 _PRICE = lazy_compile(r"[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b")
+_DIGIT = lazy_compile(r"\d")
 _LABEL_STRIP = lazy_compile(r"^[\s\-*+•·▪◦‣⁃►▶▸➤→⇒»›>#|\[(]+|[\s.!?:;,*_|\])»›→>]+$")
 _SENTENCE_LEAD = " \t*_\"'“‘«([-–—•·►▶▸➤→⇒»›>#"
 
@@ -191,11 +193,42 @@ class _Tally:
 def line_hash(line: str) -> int:
     """A stable 64-bit hash of a line, case and spacing ignored (the same in every process)."""
     lowered = line.lower()
-    if lowered.isascii() and lowered.isprintable() and "  " not in lowered and lowered[:1] != " " != lowered[-1:]:
-        data = lowered.encode("ascii")  # already single-spaced: nothing for split/join to change
+    # Only " " is both whitespace and printable, so a printable line without double or edge spaces is
+    # already single-spaced: nothing for split/join to change (and UTF-8 of ASCII is ASCII).
+    if "  " not in lowered and lowered[:1] != " " != lowered[-1:] and lowered.isprintable():
+        data = lowered.encode("utf-8")
     else:
         data = " ".join(lowered.split()).encode("utf-8")
     return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+# ASCII whitespace a line can hold besides " " (line breaks end lines): `split()` would change a line with one.
+_ODD_SPACES = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _line_hasher(text: str, lowered: str, lines: list[str], starts: list[int], spaced: bool) -> Callable[[int], int]:
+    """A function from a line number to `line_hash` of that line, cheaper on ASCII text.
+
+    Hashing a unit of the story (most lines) is most of the per-line work. In an ASCII text whose only
+    whitespace is spaces and line breaks, a line without double or edge spaces is already what
+    `line_hash` hashes: a slice of the text lowered once (a memoryview, no copy), with neither a
+    `lower()` nor an `isprintable()` per line. Other texts and lines go the general way. `spaced` is
+    False only when the text has no double space (the phrase matcher found no run of spaces).
+    """
+    if not text.isascii() or len(lowered) != len(text) or any(space in text for space in _ODD_SPACES):
+        return lambda number: line_hash(lines[number - 1])
+    view = memoryview(lowered.encode("ascii"))
+    crc32, adler32 = zlib.crc32, zlib.adler32
+
+    def hash_line(number: int) -> int:
+        line = lines[number - 1]
+        if line[:1] == " " or line[-1:] == " " or (spaced and "  " in line):
+            return line_hash(line)
+        start = starts[number - 1]
+        chunk = view[start:start + len(line)]
+        return (crc32(chunk) << 32) | adler32(chunk)
+
+    return hash_line
 
 
 def _in_quotes(line: str, position: int) -> bool:
@@ -228,20 +261,33 @@ def _sentence_start(text: str, start: int, line_start: int) -> bool:
     return not (text[k].isalnum() and k - previous_start >= 40)
 
 
-def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -> tuple[dict[int, _Tally],
-                                                                                       set[int]]:
-    """Cue tallies per line number, and the line numbers with a reporting verb.
+# The payloads of a phrase that is only a reporting verb ("said"): most hits in news text.
+_REPORT_ONLY = (("report",),)
+
+
+def _tally_hits(text: str, lowered: str, starts: list[int], lines: list[str], lists: _Lists) -> tuple[
+        dict[int, _Tally], set[int], bool]:
+    """Cue tallies per line number, the line numbers with a reporting verb, and whether the text has
+    runs of spaces (False: no line has a double space).
 
     Reporting verbs are most of the hits in news text and only their presence
-    on a line matters, so they go into a set instead of a tally.
+    on a line matters: the loop keeps just their offsets, and their line
+    numbers are found in one C-level pass at the end.
     """
     tallies: dict[int, _Tally] = {}
     reports: set[int] = set()
-    for start, end, phrase, payloads in lists.matcher.hits(text):
-        number = bisect_right(starts, start)
-        if len(payloads) == 1 and payloads[0][0] == "report":
-            reports.add(number)
+    verbs: list[int] = []  # normalized start offsets of reporting verbs
+    matches, shift_at, shifts = lists.matcher.raw_hits(text, lowered)
+    if shift_at:  # runs of spaces were collapsed: offsets map back (rare; the module is loaded by now)
+        from qualitycheck.phrases import original_offset
+    for last, (phrase, size, payloads) in matches:
+        if payloads == _REPORT_ONLY:
+            verbs.append(last - 1 - size)
             continue
+        start, end = last - 1 - size, last - 1
+        if shift_at:
+            start, end = original_offset(start, shift_at, shifts), original_offset(end - 1, shift_at, shifts) + 1
+        number = bisect_right(starts, start)
         tally = tallies.get(number)
         if tally is None:
             tally = tallies[number] = _Tally()
@@ -277,7 +323,10 @@ def _tally_hits(text: str, starts: list[int], lines: list[str], lists: _Lists) -
                 tally.phrases += 1
                 tally.add_category(payload[1], _W_PHRASE)
                 tally.evidence.append(("phrase", " ".join(text[start:end].split())))
-    return tallies, reports
+    if shift_at:
+        verbs = [original_offset(offset, shift_at, shifts) for offset in verbs]
+    reports.update(map(bisect_right, repeat(starts, len(verbs)), verbs))
+    return tallies, reports, bool(shift_at)
 
 
 _TERMINAL = tuple('.!?"”’»)…')
@@ -295,42 +344,51 @@ def _continues(previous: str, following: str) -> bool:
     return head.islower() or previous.endswith(_CONTINUING) or len(previous) >= _WRAP_LENGTH
 
 
+# First characters of the lines that need a closer look: code fences, table rows, HTML comments.
+_MARKUP_HEADS = frozenset("`~|<")
+
+
 def classify_lines(text: str, lines: list[str], starts: list[int], options: Mapping[str, Any]) -> Iterator[LineInfo]:
     """A `LineInfo` for every unit of `text`: a non-blank line, or a run of lines wrapped mid-sentence."""
     lists = compiled_lists(options)
-    tallies, reports = _tally_hits(text, starts, lines, lists)
-    widgets = widget_lines(lines)
+    lowered = text.lower()
+    tallies, reports, spaced = _tally_hits(text, lowered, starts, lines, lists)
+    widgets = widget_lines(lines, lowered)
+    hash_line = _line_hasher(text, lowered, lines, starts, spaced)
     in_code = False
     unit: list[int] = []  # line numbers of the unit being built
     previous = ""  # the last line of `unit`, stripped
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if stripped.startswith("<!--") and stripped.endswith("-->"):
-            stripped = ""  # an HTML comment (e.g. a suppression) is invisible to readers: like a blank line
-        separator = False
-        if stripped.startswith(("```", "~~~")):
-            in_code = not in_code
-            separator = True
-        elif in_code or stripped.startswith("|") or number in widgets:
-            separator = True
+        separator = in_code or number in widgets
+        if stripped[:1] in _MARKUP_HEADS:
+            if stripped.startswith("<!--") and stripped.endswith("-->"):
+                stripped = ""  # an HTML comment (e.g. a suppression) is invisible to readers: like a blank line
+            elif stripped.startswith(("```", "~~~")):
+                in_code = not in_code
+                separator = True
+            elif stripped[0] == "|":
+                separator = True
         if unit and (separator or not stripped or not _continues(previous, stripped)):
-            yield _classify(unit, lines, tallies, reports, lists)
+            yield _classify(unit, lines, tallies, reports, lists, hash_line)
             unit = []
         if separator:
-            yield _info(number, SEPARATOR, line)
+            yield _info(number, SEPARATOR, line, hashed=hash_line(number))
         elif stripped:
             unit.append(number)
             previous = stripped
     if unit:
-        yield _classify(unit, lines, tallies, reports, lists)
+        yield _classify(unit, lines, tallies, reports, lists, hash_line)
 
 
 def _info(number: int, kind: str, line: str, score: float = 0.0, short: bool = True, site_voice: bool = False,
           reported: bool = False, categories: tuple = (), evidence: tuple = (), last: int = 0,
-          joined: str = "") -> LineInfo:
+          joined: str = "", hashed: Optional[int] = None) -> LineInfo:
     joined = joined or line
     keep = "" if kind in (GOOD, SEPARATOR) else joined.strip()[:_TEXT_KEEP]
-    return LineInfo(number, kind, score, short, site_voice, reported, categories, evidence, line_hash(joined),
+    if hashed is None:
+        hashed = line_hash(joined)
+    return LineInfo(number, kind, score, short, site_voice, reported, categories, evidence, hashed,
                     len(line), keep, last or number)
 
 
@@ -360,7 +418,7 @@ _MARKDOWN_LINK = lazy_compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], reports: set[int],
-              lists: _Lists) -> LineInfo:
+              lists: _Lists, hash_line: Callable[[int], int]) -> LineInfo:
     first, last = numbers[0], numbers[-1]
     last_line = lines[last - 1]
     if first == last:
@@ -372,7 +430,7 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
     if ((tally is None or (report and not tally.phrases)) and (last > first or len(last_line) > _LONG_CHARACTERS)):
         # No cue at all, or reported speech, in a long line or a wrapped run: story, decided cheaply.
         return _LINE_INFO_NEW((first, GOOD, 0.0, False, False, report or tally is not None, (), (),
-                               line_hash(last_line), len(last_line), "", last))
+                               hash_line(last), len(last_line), "", last))
     stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
     word_count = stripped.count(" ") + 1
     short = word_count <= SHORT_WORDS
@@ -401,7 +459,7 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
                 pattern_hits += 1
                 tally.add_category(lists.pattern_categories[m.lastgroup], _W_PATTERN)
                 evidence.append(("pattern", m.group().strip()))
-        m = _PRICE.search(stripped)
+        m = _PRICE.search(stripped) if _DIGIT.search(stripped) else None  # a price has a digit
         if m:
             price = True
             evidence.append(("price", m.group().strip()))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple, Optional
 
 # A run of horizontal whitespace inside a line: the only thing a same-length translation cannot normalize.
 _HORIZONTAL_RUN = re.compile(r"[^\S\r\n]{2,}")
@@ -44,7 +44,7 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def normalize_text(text: str) -> tuple[str, list[int], list[int]]:
+def normalize_text(text: str, lowered: Optional[str] = None) -> tuple[str, list[int], list[int]]:
     """(normalized text, shift positions, cumulative shifts) for mapping offsets back.
 
     Every whitespace character becomes a space, so a wrapped phrase matches
@@ -52,9 +52,15 @@ def normalize_text(text: str) -> tuple[str, list[int], list[int]]:
     phrase contains. Only a text with runs of spaces inside lines is rebuilt
     (runs become one space); then `shift_at[i]` is an offset of the
     normalized text from which on original offsets are `normalized + shifts[i]`.
+    `lowered` is `text.lower()` when the caller has it already (same length).
     """
-    lowered = _lower_same_length(text)
-    if "  " not in lowered and "\t" not in lowered and "\xa0" not in lowered:
+    if lowered is None or len(lowered) != len(text):
+        lowered = _lower_same_length(text)
+    if lowered.isascii():
+        # An ASCII text (the common case) is translated as bytes: a table lookup per byte.
+        if "  " not in lowered and "\t" not in lowered:
+            return lowered.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii"), [], []
+    elif "  " not in lowered and "\t" not in lowered and "\xa0" not in lowered:
         return lowered.translate(_SEPARATORS), [], []
     pieces: list[str] = []
     shift_at: list[int] = []
@@ -83,11 +89,19 @@ _SEPARATORS = {ord(c): " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u168
                                         "“”‘’«»„‚‹›–—―‐‑…·•●▪◦‣►▶▸▹➤→⇒←|¦§¶©®™°"}
 
 
-def _original(offset: int, shift_at: list[int], shifts: list[int]) -> int:
+# The same translation for ASCII text as a bytes table (an ASCII character maps to an ASCII one).
+_ASCII_SEPARATORS = bytes(ord(_SEPARATORS.get(i, chr(i))) if i < 128 else i for i in range(256))
+
+
+def original_offset(offset: int, shift_at: list[int], shifts: list[int]) -> int:
+    """The offset of the original text that normalized `offset` came from (see `normalize_text`)."""
     if not shift_at:
         return offset
     i = bisect_right(shift_at, offset)
     return offset + (shifts[i - 1] if i else 0)
+
+
+_original = original_offset
 
 
 class PhraseMatcher:
@@ -116,16 +130,30 @@ class PhraseMatcher:
         self._automaton = automaton
         return automaton
 
+    def raw_hits(self, text: str, lowered: Optional[str] = None) -> tuple[Iterator[tuple[int, tuple[str, int, tuple]]],
+                                                                          list[int], list[int]]:
+        """The automaton's own matches, for the hottest loops: (matches, shift_at, shifts).
+
+        A match is `(last, (phrase, size, payloads))`; the phrase covers offsets
+        `last - 1 - size` to `last - 1` of the normalized text, which `original_offset(offset,
+        shift_at, shifts)` maps back (nothing to map when `shift_at` is empty, which it is when the
+        text has no two spaces in a row). A caller that only needs some hits' offsets maps only those.
+        `lowered` is `text.lower()` if the caller has it.
+        """
+        automaton = self._automaton if self._automaton is not None else self._build()
+        if not text:
+            return iter(()), [], []
+        normalized, shift_at, shifts = normalize_text(text, lowered)
+        if not len(automaton):
+            return iter(()), shift_at, shifts
+        return automaton.iter(f" {normalized} "), shift_at, shifts
+
     def hits(self, text: str) -> Iterator[tuple[int, int, str, tuple]]:
         """(start, end, phrase, payloads) of every occurrence, as `find` has them, one tuple per occurrence.
 
         For hot loops: no `Match` per payload, and offsets mapped back only when the text had runs of spaces.
         """
-        automaton = self._automaton if self._automaton is not None else self._build()
-        if not len(automaton) or not text:
-            return iter(())
-        normalized, shift_at, shifts = normalize_text(text)
-        found = automaton.iter(f" {normalized} ")
+        found, shift_at, shifts = self.raw_hits(text)
         if not shift_at:
             return ((last - 1 - size, last - 1, key, payloads) for last, (key, size, payloads) in found)
         return ((_original(last - 1 - size, shift_at, shifts), _original(last - 2, shift_at, shifts) + 1, key,

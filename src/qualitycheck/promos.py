@@ -44,6 +44,20 @@ _PROMO = lazy_compile(
 # Labels that read as prose when no separator follows ("Watch the video", "Latest figures show ...").
 _NEEDS_SEPARATOR = lazy_compile(r"^(?:watch|listen|latest|trending|popular|top|more|read\s+(?:this|too)|see\s+more)",
                               re.IGNORECASE)
+# What `_PROMO` allows before the label: whitespace, bullets and arrows, list numbers, emphasis.
+_PROMO_LEAD = (" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" "-*+•·▪▫◦‣⁃►▶▸▹➤➔➜➝➞→⇒»›>=~" "0123456789.)_")
+_PROMO_LEAD_SET = frozenset(_PROMO_LEAD)
+# The first three letters of every label in `_LABELS`, in every case. After what may stand before a
+# label (`_PROMO_LEAD`), a line that `_PROMO` matches goes on with one of them, or with a non-ASCII
+# letter that the regex takes for one case-insensitively (such as "ſ" for "s"). Most lines of prose
+# start otherwise ("The", "A ", "In") and are told without the regex.
+_LABEL_STARTS = ("rel", "rea", "als", "see", "mor", "exp", "rec", "you", "fur", "don", "mus", "wha", "edi", "top",
+                 "lat", "tre", "pop", "mos", "wat", "lis")
+_LABEL_HEADS = frozenset(a + b + c for start in _LABEL_STARTS for a in (start[0], start[0].upper())
+                         for b in (start[1], start[1].upper()) for c in (start[2], start[2].upper()))
+
+
 _BULLET = lazy_compile(r"^\s*(?:[-*+•·▪◦‣⁃►▶▸➤→⇒»›]+|\d{1,3}[.)])?\s*")
 
 
@@ -102,7 +116,7 @@ def label_only(line: str, separator: bool = True) -> bool:
 def bare_url(line: str) -> Optional[str]:
     """The URL when a line holds nothing but one URL (behind a bullet, in <angle> brackets or a bare link)."""
     stripped = line.strip()
-    if not stripped or ("://" not in stripped and "www." not in stripped.lower()):
+    if not stripped or not _has_url(stripped):
         return None
     links = list(find_links(stripped))
     if len(links) != 1:
@@ -178,88 +192,59 @@ _SENTENCE_END = tuple('.!?:"”’)')
 _last_found: tuple[Optional[list[str]], list[Widget]] = (None, [])
 
 
-def find_widgets(lines: list[str]) -> list[Widget]:
+def find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[Widget]:
     """Every promo line, labelled list and block of bare URLs in `lines`, in order.
 
     Bare URLs introduced by a line ending in a colon ("Sources:") are a
     citation list, not debris; code blocks are skipped. ad-text and
     related-article both ask for the same document's lines (`Document.lines`,
     never modified) one after the other, so the last answer is kept for the
-    very same list object.
+    very same list object. `lowered_text` is the text of `lines` lower-cased, if the
+    caller has it: it tells a text without any URL (most) without joining the lines.
     """
     global _last_found
     if _last_found[0] is lines:
         return list(_last_found[1])
-    widgets = _find_widgets(lines)
+    widgets = _find_widgets(lines, lowered_text)
     _last_found = (lines, widgets)
     return list(widgets)
 
 
-def _find_widgets(lines: list[str]) -> list[Widget]:
+def _find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[Widget]:
+    """`find_widgets` without the cache. Most lines are prose: neither a label at their start nor a URL."""
     widgets: list[Widget] = []
     total = len(lines)
+    # a bare URL needs a URL ("://" or "www."): in most texts no line has one
+    if lowered_text is None:
+        urls = _has_url("\n".join(lines))
+    else:  # ":" alone is a byte search (memchr), and most texts have none
+        urls = (":" in lowered_text and "://" in lowered_text) or "www." in lowered_text
     in_code = False
     previous = ""  # the last non-blank line before the current one
     i = 0
     while i < total:
-        line = lines[i]
-        stripped = line.strip()
+        stripped = lines[i].strip()
         if not stripped:
             i += 1
             continue
-        if stripped.startswith(_CODE_FENCE):
-            in_code = not in_code
-        if in_code or stripped.startswith(_CODE_FENCE):
+        fence = stripped[:3] in _CODE_FENCE
+        if fence or in_code:
+            if fence:
+                in_code = not in_code
             previous = stripped
             i += 1
             continue
-        # match_promo and label_only both start with this match: most lines fail it, and then both
-        header = _PROMO.match(stripped)
-        promo = match_promo(line) if header is not None else None
-        if promo is not None:
-            widgets.append(Widget("promo", i + 1, i + 1, promo.label, (Entry(i + 1, promo.title, promo.url),)))
-            previous = stripped
-            i += 1
-            continue
-        if header is not None and label_only(line, separator=False):
-            entries = []
-            j = i + 1
-            while j < total and lines[j].strip():
-                entry = _list_entry(lines[j], j + 1)
-                if entry is None:
-                    break
-                entries.append(entry)
-                j += 1
-            header = _PROMO.match(stripped)
-            if header.group("sep"):
-                enough = bool(entries)
-            else:  # a bare header: several entries, and links under one that also reads as prose ("Watch")
-                enough = len(entries) >= 2 and (" " in header.group("label").strip()
-                                                or not _NEEDS_SEPARATOR.match(header.group("label"))
-                                                or all(e.url for e in entries))
-            if enough:
-                label = header.group("label")
-                widgets.append(Widget("list", i + 1, j, " ".join(label.split()), tuple(entries)))
-                previous = lines[j - 1].strip()
-                i = j
+        # the label's first letters, after what may stand before it (see `_LABEL_HEADS`)
+        head = stripped.lstrip(_PROMO_LEAD)[:3] if stripped[0] in _PROMO_LEAD_SET else stripped[:3]
+        if head in _LABEL_HEADS or not head.isascii():
+            widget = _promo_widget(lines, i, stripped)
+            if widget is not None:
+                widgets.append(widget)
+                previous = lines[widget.last - 1].strip()
+                i = widget.last
                 continue
-        url = bare_url(line)
-        if url is not None and _inside_sentence(lines, i, widgets):
-            url = None
-        if url is not None:
-            entries = [Entry(i + 1, "", url)]
-            j = i + 1
-            while j < total:
-                if not lines[j].strip():
-                    if j + 1 < total and lines[j + 1].strip() and bare_url(lines[j + 1]) is not None:
-                        j += 1  # one blank line between URLs keeps the block together
-                        continue
-                    break
-                next_url = bare_url(lines[j])
-                if next_url is None:
-                    break
-                entries.append(Entry(j + 1, "", next_url))
-                j += 1
+        entries = _url_block(lines, i, widgets) if urls else None
+        if entries is not None:
             if not previous.endswith(":"):
                 widgets.append(Widget("urls", i + 1, entries[-1].line, "", tuple(entries)))
             previous = lines[entries[-1].line - 1].strip()
@@ -270,9 +255,63 @@ def _find_widgets(lines: list[str]) -> list[Widget]:
     return widgets
 
 
-def widget_lines(lines: list[str]) -> set[int]:
+def _promo_widget(lines: list[str], i: int, stripped: str) -> Optional[Widget]:
+    """The promo line at index `i`, or the labelled list that starts there, or None."""
+    # match_promo and label_only both start with this match: most lines fail it, and then both
+    header = _PROMO.match(stripped)
+    if header is None:
+        return None
+    line = lines[i]
+    promo = match_promo(line)
+    if promo is not None:
+        return Widget("promo", i + 1, i + 1, promo.label, (Entry(i + 1, promo.title, promo.url),))
+    if not label_only(line, separator=False):
+        return None
+    entries = []
+    total = len(lines)
+    j = i + 1
+    while j < total and lines[j].strip():
+        entry = _list_entry(lines[j], j + 1)
+        if entry is None:
+            break
+        entries.append(entry)
+        j += 1
+    if header.group("sep"):
+        enough = bool(entries)
+    else:  # a bare header: several entries, and links under one that also reads as prose ("Watch")
+        enough = len(entries) >= 2 and (" " in header.group("label").strip()
+                                        or not _NEEDS_SEPARATOR.match(header.group("label"))
+                                        or all(e.url for e in entries))
+    if not enough:
+        return None
+    return Widget("list", i + 1, j, " ".join(header.group("label").split()), tuple(entries))
+
+
+def _url_block(lines: list[str], i: int, widgets: list[Widget]) -> Optional[list[Entry]]:
+    """The bare URLs of the block that starts at index `i` (one blank line may part them), or None."""
+    url = bare_url(lines[i])
+    if url is None or _inside_sentence(lines, i, widgets):
+        return None
+    total = len(lines)
+    entries = [Entry(i + 1, "", url)]
+    j = i + 1
+    while j < total:
+        if not lines[j].strip():
+            if j + 1 < total and lines[j + 1].strip() and bare_url(lines[j + 1]) is not None:
+                j += 1  # one blank line between URLs keeps the block together
+                continue
+            break
+        next_url = bare_url(lines[j])
+        if next_url is None:
+            break
+        entries.append(Entry(j + 1, "", next_url))
+        j += 1
+    return entries
+
+
+def widget_lines(lines: list[str], lowered_text: Optional[str] = None) -> set[int]:
     """1-based numbers of the lines that belong to widgets (for rules that leave them to related-article)."""
     claimed: set[int] = set()
-    for widget in find_widgets(lines):
+    for widget in find_widgets(lines, lowered_text):
         claimed.update(range(widget.first, widget.last + 1))
     return claimed
