@@ -29,7 +29,7 @@ from typing import Iterator, Optional
 from qualitycheck import hookimpl
 from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Fix, Issue, Rule, RuleContext, Severity
-from qualitycheck.paragraphs import code_mask, ends_with_hyphen_break, unwrap
+from qualitycheck.paragraphs import code_mask, unwrap
 
 DOCS = """\
 ## What it does
@@ -126,7 +126,12 @@ every more most very both all also its than then there per via
 
 
 def _line_kind(line: str, stripped: str) -> int:
-    """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
+    """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller).
+
+    Each pattern runs only on lines that hold the character it needs (a
+    caption or header a colon, a bare URL no space), so a prose line costs a
+    few substring tests, not a regular expression each.
+    """
     if stripped == stripped.upper():  # no lower-case letter: ALL-CAPS headings, datelines, numbers
         return _STRUCTURAL
     first = stripped[0]
@@ -135,15 +140,27 @@ def _line_kind(line: str, stripped: str) -> int:
     if "|" in stripped or "   " in stripped or "\t" in stripped:
         if _TABLE.search(line):
             return _STRUCTURAL
-    if _CAPTION.match(stripped) or _HEADER.match(stripped) or _BARE_URL.match(stripped):
+    if (first == "\u00a9" or ":" in stripped or "|" in stripped) and (
+            _CAPTION.match(stripped) or _HEADER.match(stripped)):
+        return _STRUCTURAL
+    if " " not in stripped and _BARE_URL.match(stripped):
         return _STRUCTURAL
     if ("/" in stripped or "\u00a9" in stripped) and _CREDIT_END.search(stripped):
         return _STRUCTURAL
     return _PROSE
 
 
+# What a list item's marker starts with (see _LIST_ITEM), besides a digit or a letter followed by ")".
+_LIST_MARKS = "-\u2013\u2014*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25a0("
+
+
 class _Lines:
-    """Per-line facts the break decisions need, computed once per document."""
+    """Per-line facts the break decisions need, computed once per document.
+
+    Blank, code and one-line-paragraph lines get only their kind (and length);
+    the other facts are computed for the lines of blocks of several lines, the
+    only ones that have a break to judge.
+    """
 
     __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_colon", "ends_word", "ends_function",
                  "hyphen", "starts_upper", "starts_lower")
@@ -151,56 +168,59 @@ class _Lines:
     def __init__(self, lines: list[str], markdown: bool, text: Optional[str] = None) -> None:
         n = len(lines)
         code = code_mask(lines, markdown, text)
-        self.kind = [_STRUCTURAL] * n
-        self.length = [0] * n
-        self.first_word = [0] * n
-        self.ends_terminal = [False] * n
-        self.ends_word = [False] * n
-        self.ends_colon = [False] * n
-        self.ends_function = [False] * n
-        self.hyphen = [False] * n
-        self.starts_upper = [False] * n
-        self.starts_lower = [False] * n
-        blank = [not line or line.isspace() for line in lines]
+        self.kind = kind = [_STRUCTURAL] * n
+        self.length = length = [0] * n
+        self.first_word = first_word = [0] * n
+        self.ends_terminal = ends_terminal = [False] * n
+        self.ends_word = ends_word = [False] * n
+        self.ends_colon = ends_colon = [False] * n
+        self.ends_function = ends_function = [False] * n
+        self.hyphen = hyphen = [False] * n
+        self.starts_upper = starts_upper = [False] * n
+        self.starts_lower = starts_lower = [False] * n
+        # blank[i + 1] is line i's; a blank line before the first and after the last
+        blank = [True, *[not line or line.isspace() for line in lines], True]
         in_list = False  # inside a list item: its continuation lines are list content, not wraps
         for i, line in enumerate(lines):
-            if blank[i] or code[i]:
-                self.kind[i] = _BLANK if blank[i] else _STRUCTURAL
+            if blank[i + 1] or code[i]:
+                if blank[i + 1]:
+                    kind[i] = _BLANK
                 in_list = False
                 continue
             line = line.rstrip()
-            self.length[i] = len(line.expandtabs()) if "\t" in line else len(line)
-            if (i == 0 or blank[i - 1]) and (i == n - 1 or blank[i + 1]):
-                self.kind[i] = _ISOLATED  # a one-line paragraph: no break to judge
+            length[i] = len(line.expandtabs()) if "\t" in line else len(line)
+            if blank[i] and blank[i + 2]:
+                kind[i] = _ISOLATED  # a one-line paragraph: no break to judge
                 in_list = False
                 continue
-            content = line
-            if line.lstrip().startswith(">"):
+            lead = content = line.lstrip()
+            if lead[0] == ">":
                 content = _QUOTE_PREFIX.sub("", line)
                 if not content:
                     continue
-            content = content.strip()
-            item = _LIST_ITEM.match(line)
-            if item and item.group(1) and i and self.kind[i - 1] == _PROSE and not self.ends_terminal[i - 1] \
-                    and not lines[i - 1].rstrip().endswith(":"):
-                item = None  # "- " or an en/em dash that a wrap moved to the start of the line
+                content = content.strip()
+            item = None
+            if lead[0] in _LIST_MARKS or lead[0].isdigit() or lead[1:2] == ")":
+                item = _LIST_ITEM.match(line)
+                if item and item.group(1) and i and kind[i - 1] == _PROSE and not ends_terminal[i - 1] \
+                        and not lines[i - 1].rstrip().endswith(":"):
+                    item = None  # "- " or an en/em dash that a wrap moved to the start of the line
             if item:
                 in_list = True
-            self.kind[i] = _STRUCTURAL if item or in_list else _line_kind(line, content)
+            kind[i] = _STRUCTURAL if item or in_list else _line_kind(line, content)
             space = content.find(" ")
-            self.first_word[i] = space if space > 0 else len(content)
+            first_word[i] = space if space > 0 else len(content)
             first = content[0]
-            self.starts_upper[i] = first.isupper() or (not first.isalnum() and content[1:2].isupper())
-            self.starts_lower[i] = first.islower()
-            self.hyphen[i] = ends_with_hyphen_break(content)
-            tail = content.rstrip(_CLOSERS) or content
-            self.ends_terminal[i] = tail[-1] in _TERMINAL
-            self.ends_colon[i] = tail[-1] == ":"
+            starts_upper[i] = first.isupper() or (not first.isalnum() and content[1:2].isupper())
+            starts_lower[i] = first.islower()
             last = content[-1]
-            self.ends_word[i] = last.isalnum() or (last in _CLOSERS and not self.ends_terminal[i]) or self.hyphen[i]
+            hyphen[i] = broken = last == "-" and len(content) >= 2 and content[-2].isalpha()  # "inter-"
+            end = (content.rstrip(_CLOSERS) or content)[-1] if last in _CLOSERS else last
+            ends_terminal[i] = terminal = end in _TERMINAL
+            ends_colon[i] = end == ":"
+            ends_word[i] = last.isalnum() or (last in _CLOSERS and not terminal) or broken
             if last.isalpha():
-                space = content.rfind(" ")
-                self.ends_function[i] = content[space + 1:].lower() in _FUNCTION_WORDS
+                ends_function[i] = content[content.rfind(" ") + 1:].lower() in _FUNCTION_WORDS
 
     def strong(self, i: int) -> bool:
         """Whether the break after line `i` is plainly mid-sentence: a split word, a line ending in a word
@@ -208,11 +228,41 @@ class _Lines:
         return self.hyphen[i] or self.ends_function[i] or self.starts_lower[i + 1]
 
 
+def _length_floor(min_width: int) -> int:
+    """The shortest line whose length is evidence of the wrap width."""
+    return max(min_width - 15, 20)
+
+
+def _may_have_width(lines: list[str], floor: int) -> bool:
+    """Whether at least two lines could be measured for the wrap width (see `_wrap_width`).
+
+    A measured line is at least `floor` columns long, followed by a non-blank
+    line, and does not end a sentence; most articles (one paragraph per line)
+    have none, and this test of the raw lines, without the per-line facts,
+    lets them skip the rest.
+    """
+    found = 0
+    for line, following in zip(lines, lines[1:]):
+        if len(line) < floor and "\t" not in line:
+            continue  # too short, even with tabs expanded
+        if not following or following.isspace():
+            continue
+        line = line.rstrip()
+        if (len(line.expandtabs()) if "\t" in line else len(line)) < floor:
+            continue
+        tail = line.rstrip(_CLOSERS) or line  # as `_Lines` computes `ends_terminal`, quote markers aside
+        if tail[-1] not in _TERMINAL:
+            found += 1
+            if found == 2:
+                return True
+    return False
+
+
 def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional[int], int]:
     """(the file's wrap width, how many lines confirm it), or (None, 0)."""
     lengths = []
     kind, length = facts.kind, facts.length
-    floor = max(min_width - 15, 20)
+    floor = _length_floor(min_width)
     for i in range(len(kind) - 1):
         if kind[i] == _PROSE and kind[i + 1] == _PROSE and not facts.ends_terminal[i] and floor <= length[i]:
             lengths.append(length[i])
@@ -251,6 +301,8 @@ def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width:
 
     `text` is the joined `lines`, when the caller has it (it speeds up finding code blocks).
     """
+    if not _may_have_width(lines, _length_floor(min_width)):
+        return
     facts = _Lines(lines, markdown, text)
     width, support = _wrap_width(facts, min_width, max_width)
     if width is None:
