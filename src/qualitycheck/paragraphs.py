@@ -176,6 +176,10 @@ def unwrap(lines: Sequence[str]) -> str:
     """
     if len(lines) == 1:
         return lines[0].strip()
+    pieces = [line.strip() for line in lines]
+    joined = "\n".join(pieces)
+    if "-\n" not in joined and _SOFT_HYPHEN + "\n" not in joined:
+        return " ".join(filter(None, pieces))  # no piece but the last ends in a hyphen: one space between pieces
     out: list[str] = []
     soft = hyphen = False  # how the previous piece ended
     for raw in lines:
