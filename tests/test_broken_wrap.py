@@ -311,3 +311,28 @@ def test_quoted_email_paragraphs_are_wraps_and_the_fix_keeps_one_quote_marker():
     issues = list(check_broken_wrap(document, RuleContext(OPTIONS, dt.date(2024, 5, 1))))
     assert [(i.line, i.end_line) for i in issues] == [(1, 3), (7, 10), (12, 14)]
     assert issues[1].fix.replacement == "> " + FERRY[0]
+
+
+def test_line_breaks_and_tabs_do_not_change_the_findings():
+    # \r\n and \r line breaks give the same lines; a tab counts as up to 8 columns, so a line of few characters
+    # can still reach the wrap width
+    expected = [(1, 3), (5, 6), (8, 10)]
+    assert spans(BEEKEEPERS.replace("\n", "\r\n")) == expected
+    assert spans(BEEKEEPERS.replace("\n", "\r")) == expected
+    tabbed = ("\t\t\tThe parish council voted on Tuesday to sell the\n"
+              "old school building to a housing cooperative, which plans to keep the hall\n"
+              "for concerts and turn the classrooms into twelve flats for young families.\n")
+    assert len(tabbed.splitlines()[0]) < 55 <= len(tabbed.splitlines()[0].expandtabs())
+    assert spans(tabbed + "\n" + BEEKEEPERS) == [(1, 3), (5, 7), (9, 10), (12, 14)]
+
+
+def test_article_without_two_adjacent_lines_has_no_wrap():
+    text = "\n\n".join(line for paragraph in BEEKEEPERS.split("\n\n") for line in paragraph.splitlines()) + "\n"
+    assert spans(text) == []
+    assert spans(BEEKEEPERS.replace("\n", "\n \t\n")) == []  # whitespace-only lines separate too
+
+
+def test_wrapped_lines_inside_a_code_fence_are_not_wraps():
+    fenced = "```text\n" + BEEKEEPERS.split("\n\n")[0] + "\n```\n\n"
+    assert spans(fenced + BEEKEEPERS, "md") == [(7, 9), (11, 12), (14, 16)]
+    assert spans(fenced.replace("```", "~~~") + BEEKEEPERS, "txt") == [(7, 9), (11, 12), (14, 16)]

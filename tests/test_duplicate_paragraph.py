@@ -129,3 +129,24 @@ def test_a_chorus_sung_twice_is_verse_not_a_duplicate():
     verse = "We carried flour down the lane,\nwe carried it through snow,"
     text = f"{TEASER}\n\n{verse}\n\n{chorus}\n\n{BODY}\n\n{chorus}\n"
     assert issues(text) == []
+
+
+def test_line_breaks_and_non_ascii_text_are_compared_alike():
+    text = f"{TEASER}\n\n{BODY}\n\n{textwrap.fill(TEASER, 60)}\n"  # the copy is lines 5-7
+    dashed = textwrap.fill(TEASER.replace(", its", " \u2014 its"), 60)
+    for variant in (text.replace("\n", "\r\n"), text.replace("\n", "\r"),
+                    f"{TEASER}\n\n{BODY} Caf\u00e9.\n\n{dashed}\n"):
+        assert [(i.line, i.end_line, i.related[0].line) for i in issues(variant)] == [(5, 7, 1)]
+
+
+def test_a_wrapped_block_repeated_as_another_wrapped_block_is_found():
+    first, second = textwrap.fill(TEASER, 50), textwrap.fill(TEASER, 70)
+    text = f"{first}\n\n{BODY}\n\n{second}\n"
+    lines = first.count("\n") + 1
+    assert [(i.line, i.related[0].line) for i in issues(text)] == [(lines + 4, 1)]
+
+
+def test_lines_without_letters_and_different_paragraphs_are_not_repeats():
+    text = f"* * *\n\n{TEASER}\n\n* * *\n\n{BODY}\n\n{TAIL}\n\n--\n.\n\n{TAIL}.\n"
+    assert [(i.line, i.related[0].line) for i in issues(text, **{"min-chars": 1, "min-words": 1})] == [(14, 9)]
+    assert issues(f"{TEASER}\n\n{BODY}\n\n{TAIL}\n") == []

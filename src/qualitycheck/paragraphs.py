@@ -87,9 +87,7 @@ def _code_mask(lines: Sequence[str], markdown: bool = True, text: Optional[str] 
     fence, no indentation) skip the per-line scan.
     """
     mask = [False] * len(lines)
-    if text is not None and "```" not in text and "~~~" not in text and (
-            not markdown or not (text.startswith(("    ", "\t")) or "\n    " in text or "\n\t" in text
-                             or "\r    " in text or "\r\t" in text)):
+    if text is not None and not _may_hold_code(text, markdown):
         return mask  # the common case: no fence, no indented line
     fence = ""
     in_indented = False
@@ -122,20 +120,45 @@ def _code_mask(lines: Sequence[str], markdown: bool = True, text: Optional[str] 
     return mask
 
 
-def split_paragraphs(lines: Sequence[str], skip: Sequence[bool] = ()) -> list[Paragraph]:
-    """Blank-line separated blocks of `lines`; lines marked in `skip` (e.g. code) end a block and are left out."""
-    paragraphs = []
+def _may_hold_code(text: str, markdown: bool) -> bool:
+    """Whether `text` may hold a code block: a fence anywhere, or in Markdown a line indented by 4 spaces or a tab.
+
+    Each longer search runs only after a one-character test (a C memchr) finds
+    its first character: most articles have no backtick, tilde or tab.
+    """
+    if ("`" in text and "```" in text) or ("~" in text and "~~~" in text):
+        return True
+    if not markdown:
+        return False
+    if "\t" in text and (text.startswith("\t") or "\n\t" in text or "\r\t" in text):
+        return True
+    return "    " in text and (text.startswith("    ") or "\n    " in text or "\r    " in text)
+
+
+def paragraph_spans(lines: Sequence[str], skip: Sequence[bool] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line separated block of `lines`: 0-based, `end` exclusive.
+
+    Lines marked in `skip` (e.g. code) end a block and are left out.
+    """
+    spans = []
     start = -1
+    if not any(skip):
+        skip = ()
     for i, line in enumerate(lines):
-        if (skip and skip[i]) or not line.strip():
+        if not line or line.isspace() or (skip and skip[i]):
             if start >= 0:
-                paragraphs.append(Paragraph(start + 1, i, tuple(lines[start:i])))
+                spans.append((start, i))
                 start = -1
         elif start < 0:
             start = i
     if start >= 0:
-        paragraphs.append(Paragraph(start + 1, len(lines), tuple(lines[start:])))
-    return paragraphs
+        spans.append((start, len(lines)))
+    return spans
+
+
+def split_paragraphs(lines: Sequence[str], skip: Sequence[bool] = ()) -> list[Paragraph]:
+    """Blank-line separated blocks of `lines`; lines marked in `skip` (e.g. code) end a block and are left out."""
+    return [Paragraph(start + 1, end, tuple(lines[start:end])) for start, end in paragraph_spans(lines, skip)]
 
 
 def ends_with_hyphen_break(text: str) -> bool:
@@ -153,6 +176,10 @@ def unwrap(lines: Sequence[str]) -> str:
     """
     if len(lines) == 1:
         return lines[0].strip()
+    pieces = [line.strip() for line in lines]
+    joined = "\n".join(pieces)
+    if "-\n" not in joined and _SOFT_HYPHEN + "\n" not in joined:
+        return " ".join(filter(None, pieces))  # no piece but the last ends in a hyphen: one space between pieces
     out: list[str] = []
     soft = hyphen = False  # how the previous piece ended
     for raw in lines:
@@ -184,6 +211,24 @@ def squashed(lines: Sequence[str]) -> bytes:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_LOWER, _ASCII_NOT_KEPT)
     return normalize(unwrap(lines)).replace(" ", "").encode("utf-8")
+
+
+_ASCII_NOT_KEPT_BUT_BREAKS = _ASCII_NOT_KEPT.replace(b"\n", b"")
+
+
+def squashed_lines(text: str) -> Optional[list[bytes]]:
+    """`squashed((line,))` of every line of `text` (as `text.split_lines` splits it), in one C-level pass.
+
+    None when `text` is not ASCII or has a carriage return: use `squashed` per
+    block then. A block's squashed form is the concatenation of its lines'
+    (squashing drops the line breaks), so callers join slices of this list.
+    """
+    if "\r" in text or not text.isascii():
+        return None
+    keys = text.encode("ascii").translate(_ASCII_LOWER, _ASCII_NOT_KEPT_BUT_BREAKS).split(b"\n")
+    if len(keys) > 1 and text.endswith("\n"):
+        keys.pop()  # a trailing break adds no line
+    return keys
 
 
 def normalize(text: str) -> str:

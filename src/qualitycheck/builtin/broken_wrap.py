@@ -29,7 +29,7 @@ from typing import Iterator, Optional
 from qualitycheck import hookimpl
 from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Fix, Issue, Rule, RuleContext, Severity
-from qualitycheck.paragraphs import code_mask, ends_with_hyphen_break, unwrap
+from qualitycheck.paragraphs import code_mask, unwrap
 
 DOCS = """\
 ## What it does
@@ -126,7 +126,12 @@ every more most very both all also its than then there per via
 
 
 def _line_kind(line: str, stripped: str) -> int:
-    """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller)."""
+    """Whether a non-blank line can be part of a wrapped paragraph (list items are decided by the caller).
+
+    Each pattern runs only on lines that hold the character it needs (a
+    caption or header a colon, a bare URL no space), so a prose line costs a
+    few substring tests, not a regular expression each.
+    """
     if stripped == stripped.upper():  # no lower-case letter: ALL-CAPS headings, datelines, numbers
         return _STRUCTURAL
     first = stripped[0]
@@ -135,15 +140,27 @@ def _line_kind(line: str, stripped: str) -> int:
     if "|" in stripped or "   " in stripped or "\t" in stripped:
         if _TABLE.search(line):
             return _STRUCTURAL
-    if _CAPTION.match(stripped) or _HEADER.match(stripped) or _BARE_URL.match(stripped):
+    if (first == "\u00a9" or ":" in stripped or "|" in stripped) and (
+            _CAPTION.match(stripped) or _HEADER.match(stripped)):
+        return _STRUCTURAL
+    if " " not in stripped and _BARE_URL.match(stripped):
         return _STRUCTURAL
     if ("/" in stripped or "\u00a9" in stripped) and _CREDIT_END.search(stripped):
         return _STRUCTURAL
     return _PROSE
 
 
+# What a list item's marker starts with (see _LIST_ITEM), besides a digit or a letter followed by ")".
+_LIST_MARKS = "-\u2013\u2014*+\u2022\u00b7\u25aa\u25e6\u2023\u25cf\u25a0("
+
+
 class _Lines:
-    """Per-line facts the break decisions need, computed once per document."""
+    """Per-line facts the break decisions need, computed once per document.
+
+    Blank, code and one-line-paragraph lines get only their kind (and length);
+    the other facts are computed for the lines of blocks of several lines, the
+    only ones that have a break to judge.
+    """
 
     __slots__ = ("kind", "length", "first_word", "ends_terminal", "ends_colon", "ends_word", "ends_function",
                  "hyphen", "starts_upper", "starts_lower")
@@ -151,68 +168,107 @@ class _Lines:
     def __init__(self, lines: list[str], markdown: bool, text: Optional[str] = None) -> None:
         n = len(lines)
         code = code_mask(lines, markdown, text)
-        self.kind = [_STRUCTURAL] * n
-        self.length = [0] * n
-        self.first_word = [0] * n
-        self.ends_terminal = [False] * n
-        self.ends_word = [False] * n
-        self.ends_colon = [False] * n
-        self.ends_function = [False] * n
-        self.hyphen = [False] * n
-        self.starts_upper = [False] * n
-        self.starts_lower = [False] * n
-        blank = [not line or line.isspace() for line in lines]
+        self.kind = kind = [_STRUCTURAL] * n
+        self.length = length = [0] * n
+        self.first_word = first_word = [0] * n
+        self.ends_terminal = ends_terminal = [False] * n
+        self.ends_word = ends_word = [False] * n
+        self.ends_colon = ends_colon = [False] * n
+        self.ends_function = ends_function = [False] * n
+        self.hyphen = hyphen = [False] * n
+        self.starts_upper = starts_upper = [False] * n
+        self.starts_lower = starts_lower = [False] * n
+        # blank[i + 1] is line i's; a blank line before the first and after the last
+        blank = [True, *[not line or line.isspace() for line in lines], True]
         in_list = False  # inside a list item: its continuation lines are list content, not wraps
         for i, line in enumerate(lines):
-            if blank[i] or code[i]:
-                self.kind[i] = _BLANK if blank[i] else _STRUCTURAL
+            if blank[i + 1] or code[i]:
+                if blank[i + 1]:
+                    kind[i] = _BLANK
                 in_list = False
                 continue
             line = line.rstrip()
-            self.length[i] = len(line.expandtabs()) if "\t" in line else len(line)
-            if (i == 0 or blank[i - 1]) and (i == n - 1 or blank[i + 1]):
-                self.kind[i] = _ISOLATED  # a one-line paragraph: no break to judge
+            length[i] = len(line.expandtabs()) if "\t" in line else len(line)
+            if blank[i] and blank[i + 2]:
+                kind[i] = _ISOLATED  # a one-line paragraph: no break to judge
                 in_list = False
                 continue
-            content = line
-            if line.lstrip().startswith(">"):
+            lead = content = line.lstrip()
+            if lead[0] == ">":
                 content = _QUOTE_PREFIX.sub("", line)
                 if not content:
                     continue
-            content = content.strip()
-            item = _LIST_ITEM.match(line)
-            if item and item.group(1) and i and self.kind[i - 1] == _PROSE and not self.ends_terminal[i - 1] \
-                    and not lines[i - 1].rstrip().endswith(":"):
-                item = None  # "- " or an en/em dash that a wrap moved to the start of the line
+                content = content.strip()
+            item = None
+            if lead[0] in _LIST_MARKS or lead[0].isdigit() or lead[1:2] == ")":
+                item = _LIST_ITEM.match(line)
+                if item and item.group(1) and i and kind[i - 1] == _PROSE and not ends_terminal[i - 1] \
+                        and not lines[i - 1].rstrip().endswith(":"):
+                    item = None  # "- " or an en/em dash that a wrap moved to the start of the line
             if item:
                 in_list = True
-            self.kind[i] = _STRUCTURAL if item or in_list else _line_kind(line, content)
+            if item or in_list or _line_kind(line, content) != _PROSE:
+                continue  # structural: the facts below are read for prose lines only
+            kind[i] = _PROSE
             space = content.find(" ")
-            self.first_word[i] = space if space > 0 else len(content)
+            first_word[i] = space if space > 0 else len(content)
             first = content[0]
-            self.starts_upper[i] = first.isupper() or (not first.isalnum() and content[1:2].isupper())
-            self.starts_lower[i] = first.islower()
-            self.hyphen[i] = ends_with_hyphen_break(content)
-            tail = content.rstrip(_CLOSERS) or content
-            self.ends_terminal[i] = tail[-1] in _TERMINAL
-            self.ends_colon[i] = tail[-1] == ":"
+            starts_upper[i] = first.isupper() or (not first.isalnum() and content[1:2].isupper())
+            starts_lower[i] = first.islower()
             last = content[-1]
-            self.ends_word[i] = last.isalnum() or (last in _CLOSERS and not self.ends_terminal[i]) or self.hyphen[i]
+            hyphen[i] = broken = last == "-" and len(content) >= 2 and content[-2].isalpha()  # "inter-"
+            end = (content.rstrip(_CLOSERS) or content)[-1] if last in _CLOSERS else last
+            ends_terminal[i] = terminal = end in _TERMINAL
+            ends_colon[i] = end == ":"
+            ends_word[i] = last.isalnum() or (last in _CLOSERS and not terminal) or broken
             if last.isalpha():
-                space = content.rfind(" ")
-                self.ends_function[i] = content[space + 1:].lower() in _FUNCTION_WORDS
+                ends_function[i] = content[content.rfind(" ") + 1:].lower() in _FUNCTION_WORDS
 
-    def strong(self, i: int) -> bool:
-        """Whether the break after line `i` is plainly mid-sentence: a split word, a line ending in a word
-        like "the" or "of", or a next line that starts lower-case."""
-        return self.hyphen[i] or self.ends_function[i] or self.starts_lower[i + 1]
+    def strong(self, breaks: list[int]) -> list[bool]:
+        """For each line, whether the break after it (one of `breaks`) is plainly mid-sentence: a split word, a
+        line ending in a word like "the" or "of", or a next line that starts lower-case."""
+        strong = [False] * len(self.kind)
+        hyphen, ends_function, starts_lower = self.hyphen, self.ends_function, self.starts_lower
+        for i in breaks:
+            strong[i] = hyphen[i] or ends_function[i] or starts_lower[i + 1]
+        return strong
+
+
+def _length_floor(min_width: int) -> int:
+    """The shortest line whose length is evidence of the wrap width."""
+    return max(min_width - 15, 20)
+
+
+def _may_have_width(lines: list[str], floor: int) -> bool:
+    """Whether at least two lines could be measured for the wrap width (see `_wrap_width`).
+
+    A measured line is at least `floor` columns long, followed by a non-blank
+    line, and does not end a sentence; most articles (one paragraph per line)
+    have none, and this test of the raw lines, without the per-line facts,
+    lets them skip the rest.
+    """
+    found = 0
+    for line, following in zip(lines, lines[1:]):
+        if len(line) < floor and "\t" not in line:
+            continue  # too short, even with tabs expanded
+        if not following or following.isspace():
+            continue
+        line = line.rstrip()
+        if (len(line.expandtabs()) if "\t" in line else len(line)) < floor:
+            continue
+        tail = line.rstrip(_CLOSERS) or line  # as `_Lines` computes `ends_terminal`, quote markers aside
+        if tail[-1] not in _TERMINAL:
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional[int], int]:
     """(the file's wrap width, how many lines confirm it), or (None, 0)."""
     lengths = []
     kind, length = facts.kind, facts.length
-    floor = max(min_width - 15, 20)
+    floor = _length_floor(min_width)
     for i in range(len(kind) - 1):
         if kind[i] == _PROSE and kind[i + 1] == _PROSE and not facts.ends_terminal[i] and floor <= length[i]:
             lengths.append(length[i])
@@ -229,20 +285,37 @@ def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional
     return (width, support) if support >= 2 else (None, 0)
 
 
-def _is_wrap_break(facts: _Lines, i: int, width: int) -> bool:
-    """Whether the break after line `i` (0-based) is where a wrapper at `width` would break.
+def _wrap_breaks(facts: _Lines, width: int) -> list[int]:
+    """The lines (0-based) after which the break is where a wrapper at `width` would break, in order.
 
-    The line must come close to the width. A break mid-sentence is then a wrap
-    (PDF text is ragged: proportional fonts fit more or fewer characters per
-    line); a break after sentence punctuation only when the next line's first
-    word would not have fitted, as a greedy wrapper decides.
+    Both lines must be prose and the first must come close to the width. A
+    break mid-sentence is then a wrap (PDF text is ragged: proportional fonts
+    fit more or fewer characters per line); a break after sentence
+    punctuation only when the next line's first word would not have fitted,
+    as a greedy wrapper decides.
     """
-    length = facts.length[i]
-    if length > width * 1.15 or length < width * 0.72:
-        return False
-    if not facts.ends_terminal[i]:
-        return True
-    return length + 1 + facts.first_word[i + 1] > width - max(3, round(width * 0.08))
+    kind, length, ends_terminal, first_word = facts.kind, facts.length, facts.ends_terminal, facts.first_word
+    longest, shortest = width * 1.15, width * 0.72
+    fits = width - max(3, round(width * 0.08))
+    breaks = []
+    for i in range(len(kind) - 1):
+        if kind[i] == _PROSE and kind[i + 1] == _PROSE and shortest <= length[i] <= longest and (
+                not ends_terminal[i] or length[i] + 1 + first_word[i + 1] > fits):
+            breaks.append(i)
+    return breaks
+
+
+def _runs(breaks: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each run of consecutive breaks: breaks first..last-1, so lines first..last."""
+    if not breaks:
+        return
+    first = previous = breaks[0]
+    for i in breaks[1:]:
+        if i != previous + 1:
+            yield first, previous + 1
+            first = i
+        previous = i
+    yield first, previous + 1
 
 
 def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140,
@@ -251,59 +324,60 @@ def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width:
 
     `text` is the joined `lines`, when the caller has it (it speeds up finding code blocks).
     """
+    if not _may_have_width(lines, _length_floor(min_width)):
+        return
     facts = _Lines(lines, markdown, text)
     width, support = _wrap_width(facts, min_width, max_width)
     if width is None:
         return
-    kind = facts.kind
-    n = len(lines)
-    wraps = [kind[i] == _PROSE and kind[i + 1] == _PROSE and _is_wrap_break(facts, i, width) for i in range(n - 1)]
+    breaks = _wrap_breaks(facts, width)
+    strong = facts.strong(breaks)
     # A file wrapped as a whole (a PDF or e-mail extraction): many wrap breaks that mostly read on mid-sentence
     # and mostly fall after a word (not after a comma, as one-clause-per-line text does), and hardly any prose
     # line far beyond the width. There a lone two-line paragraph is enough evidence.
-    strong = sum(1 for i in range(n - 1) if wraps[i] and facts.strong(i))
-    word_ends = sum(1 for i in range(n - 1) if wraps[i] and facts.ends_word[i])
-    total = sum(wraps)
-    overlong = sum(1 for i in range(n) if facts.length[i] > width * 1.3 and kind[i] in (_PROSE, _ISOLATED))
-    whole_file = (support >= 4 and strong * 5 >= total * 3 and word_ends * 2 >= total
+    total = len(breaks)
+    strong_count = sum(1 for i in breaks if strong[i])
+    word_ends = sum(1 for i in breaks if facts.ends_word[i])
+    too_long = width * 1.3
+    overlong = sum(1 for length, kind in zip(facts.length, facts.kind)
+                   if length > too_long and (kind == _PROSE or kind == _ISOLATED))
+    whole_file = (support >= 4 and strong_count * 5 >= total * 3 and word_ends * 2 >= total
                   and overlong * 3 <= support)
-    i = 0
-    while i < n - 1:
-        if not wraps[i]:
-            i += 1
-            continue
-        start = i
-        while i < n - 1 and wraps[i]:
-            i += 1
-        # breaks start..i-1 are wraps: lines start..i
-        if _looks_wrapped(facts, start, i, width, support, whole_file):
-            yield start + 1, i + 1, width
+    for first, last in _runs(breaks):
+        if _looks_wrapped(facts, strong, first, last, width, support, whole_file):
+            yield first + 1, last + 1, width
 
 
-def _looks_wrapped(facts: _Lines, first: int, last: int, width: int, support: int, whole_file: bool) -> bool:
-    """Whether lines `first`..`last` (0-based) read as a wrapped paragraph, not verse or one sentence per line."""
-    breaks = range(first, last)
+def _looks_wrapped(facts: _Lines, strong: list[bool], first: int, last: int, width: int, support: int,
+                   whole_file: bool) -> bool:
+    """Whether lines `first`..`last` (0-based) read as a wrapped paragraph, not verse or one sentence per line.
+
+    `strong` tells which breaks read on mid-sentence (see `_Lines.strong`).
+    """
     count = last - first
-    strong = sum(1 for j in breaks if facts.strong(j))
-    if not whole_file and (strong * 2 < count + (count == 1) or not facts.ends_terminal[last]):
+    length, first_word, ends_terminal = facts.length, facts.first_word, facts.ends_terminal
+    ends_word, starts_upper, hyphen = facts.ends_word, facts.starts_upper, facts.hyphen
+    fits = width - max(3, round(width * 0.08))
+    strong_count = solid = word_ends = capitals = hyphens = 0
+    for j in range(first, last):  # one pass over the breaks counts what the tests below weigh
+        forced = length[j] + 1 + first_word[j + 1] > fits  # the next word would not have fitted
+        strong_count += strong[j]
+        solid += strong[j] or forced
+        word_ends += ends_word[j] or (whole_file and not ends_terminal[j] and forced)
+        capitals += starts_upper[j + 1]
+        hyphens += hyphen[j]
+    if not whole_file and (strong_count * 2 < count + (count == 1) or not ends_terminal[last]):
         # verse, lyrics, captions: lines that start capitalised, end at phrase boundaries, and a stanza
         # that does not end like a sentence
         return False
-    tolerance = max(3, round(width * 0.08))
-    solid = sum(1 for j in breaks if facts.strong(j) or facts.length[j] + 1 + facts.first_word[j + 1] > width - tolerance)
     if solid * 2 < count + (count == 1):
         return False  # breaks that neither read on mid-sentence nor are forced by the width: verse in a wrapped file
     if count == 1:  # a two-line paragraph: the break must be mid-sentence and the width confirmed elsewhere
-        tight = facts.length[first] >= width - tolerance
-        return (support >= 3 and not facts.ends_terminal[first] and (facts.ends_word[first] or tight)
-                and (facts.ends_terminal[last] or facts.ends_colon[last]))  # and ends like a paragraph
-    word_ends = sum(1 for j in breaks if facts.ends_word[j] or (
-        whole_file and not facts.ends_terminal[j]
-        and facts.length[j] + 1 + facts.first_word[j + 1] > width - tolerance))
+        tight = length[first] >= fits
+        return (support >= 3 and not ends_terminal[first] and (ends_word[first] or tight)
+                and (ends_terminal[last] or facts.ends_colon[last]))  # and ends like a paragraph
     if word_ends * 2 < count:
         return False  # one clause per line (semantic line breaks)
-    capitals = sum(1 for j in breaks if facts.starts_upper[j + 1])
-    hyphens = sum(1 for j in breaks if facts.hyphen[j])
     if not whole_file and count >= 2 and capitals * 4 >= count * 3 and not hyphens:
         return False  # verse: every line starts with a capital
     return True
@@ -311,7 +385,7 @@ def _looks_wrapped(facts: _Lines, first: int, last: int, width: int, support: in
 
 def _joined(lines: list[str]) -> str:
     """The wrapped lines as one, keeping the first line's indentation or "> " quote markers."""
-    quote = _QUOTE_PREFIX.match(lines[0])
+    quote = lines[0].lstrip().startswith(">") and _QUOTE_PREFIX.match(lines[0])
     if quote:
         prefix = quote.group(0)
         return prefix + unwrap([_QUOTE_PREFIX.sub("", line, count=1) for line in lines])

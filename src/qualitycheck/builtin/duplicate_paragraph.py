@@ -12,12 +12,13 @@ found there too.
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from itertools import compress
+from typing import Iterator, Optional, Sequence
 
 from qualitycheck import hookimpl
 from qualitycheck.lazyre import lazy_compile
 from qualitycheck.model import Document, Issue, Related, Rule, RuleContext, Severity
-from qualitycheck.paragraphs import code_mask, normalize, split_paragraphs, squashed, unwrap
+from qualitycheck.paragraphs import code_mask, normalize, paragraph_spans, squashed, squashed_lines, unwrap
 
 DOCS = """\
 ## What it does
@@ -68,7 +69,7 @@ _VERSE_LINE = 45
 _SENTENCE_END = frozenset(".!?\u2026\"'\u201d\u2019)")
 
 
-def _line_per_paragraph(lines: tuple[str, ...]) -> bool:
+def _line_per_paragraph(lines: Sequence[str]) -> bool:
     """Whether every line of a block ends a sentence and the next starts a new one (not a wrapped paragraph)."""
     for index in range(len(lines) - 1):
         line = lines[index].rstrip()
@@ -76,6 +77,58 @@ def _line_per_paragraph(lines: tuple[str, ...]) -> bool:
         if not line or line[-1] not in _SENTENCE_END or not following or following[0].islower():
             return False
     return True
+
+
+def _may_repeat(lines: list[str], line_keys: list[bytes], skip: list[bool]) -> bool:
+    """Whether two blocks or lines could be alike: False only when none can repeat another.
+
+    `line_keys` are the lines' squashed forms (see `paragraphs.squashed_lines`);
+    a block's is the join of its lines'. Two equal line forms may repeat, and so
+    may a block of several lines whose form equals a line's or another
+    block's. An empty form (no letter or digit) never makes a paragraph long
+    enough to compare, so it is left out. Most articles have one-line
+    paragraphs only, all different: they pass with C-level work only.
+    """
+    distinct = set(line_keys)
+    distinct.discard(b"")
+    if len(distinct) < len(line_keys) - line_keys.count(b""):
+        return True  # two lines alike
+    if not _has_adjacent_lines(lines):
+        return False  # no block of several lines
+    for start, end in paragraph_spans(lines, skip):
+        if end - start > 1:
+            key = b"".join(line_keys[start:end])
+            if key in distinct:
+                return True
+            distinct.add(key)
+    return False
+
+
+def _has_adjacent_lines(lines: list[str]) -> bool:
+    """Whether two non-blank lines follow one another."""
+    filled = list(compress(range(len(lines)), map(str.strip, lines)))  # the non-blank lines' indices
+    return not set(filled).isdisjoint(map((1).__add__, filled))
+
+
+def _block_keys(document: Document, spans: list[tuple[int, int]], by_line: list[bool],
+                per_line_keys: Optional[list[bytes]]) -> tuple[list[Optional[bytes]], list[list[bytes]]]:
+    """The squashed forms (see `paragraphs.squashed`) of each block, and of its lines when it is one paragraph per
+    line: (per block, None for verse; per block, its lines' or []). `per_line_keys` are the lines' forms, if known."""
+    lines = document.lines
+    keys: list[Optional[bytes]] = []
+    line_keys: list[list[bytes]] = []
+    for (start, end), per_line in zip(spans, by_line):
+        if per_line_keys is None:  # not ASCII: squash each block
+            block = lines[start:end]
+            keys.append(None if _verse(block) else squashed(block))
+            line_keys.append([squashed((line,)) for line in block] if per_line else [])
+        elif end - start == 1:  # the common case: a one-line paragraph
+            keys.append(per_line_keys[start])
+            line_keys.append([])
+        else:
+            keys.append(None if _verse(lines[start:end]) else b"".join(per_line_keys[start:end]))
+            line_keys.append(per_line_keys[start:end] if per_line else [])
+    return keys, line_keys
 
 
 def check_duplicate_paragraph(document: Document, context: RuleContext) -> Iterator[Issue]:
@@ -87,26 +140,25 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
     offset = document.first_line - 1
 
     skip = code_mask(lines, document.format == "md", document.text)
-    for number, line in enumerate(lines):
-        if not skip[number] and line[:1] in (" ", "#") and _HEADING.match(line):
-            skip[number] = True  # a heading is not part of the paragraph under it
-    paragraphs = split_paragraphs(lines, skip)
+    if "#" in document.text:
+        for number, line in enumerate(lines):
+            if not skip[number] and line[:1] in (" ", "#") and _HEADING.match(line):
+                skip[number] = True  # a heading is not part of the paragraph under it
     # Only blocks whose squashed form (see `paragraphs.squashed`) occurs twice can repeat one another,
     # so only those are normalized: the blocks compared, and the lines of blocks that may be compared
-    # line by line.
-    by_line = [len(p.lines) > 1 and _line_per_paragraph(p.lines) for p in paragraphs]
-    squashes: list[Optional[bytes]] = []  # per paragraph; None for verse (never compared)
-    line_squashes: list[list[bytes]] = []  # per paragraph: its lines', when it may be compared line by line
+    # line by line. Most articles have no two equal squashed forms at all.
+    per_line_keys = squashed_lines(document.text)
+    if per_line_keys is not None and not _may_repeat(lines, per_line_keys, skip):
+        return
+    spans = paragraph_spans(lines, skip)
+    by_line = [end - start > 1 and _line_per_paragraph(lines[start:end]) for start, end in spans]
+    squashes, line_squashes = _block_keys(document, spans, by_line, per_line_keys)
     counts: dict[bytes, int] = {}
-    for paragraph, per_line in zip(paragraphs, by_line):
-        key = None if _verse(paragraph.lines) else squashed(paragraph.lines)
-        squashes.append(key)
-        keys = [squashed((line,)) for line in paragraph.lines] if per_line else []
-        line_squashes.append(keys)
-        for key in keys + ([key] if key is not None else []):
+    for block_key, keys in zip(squashes, line_squashes):
+        for key in keys + ([block_key] if block_key is not None else []):
             counts[key] = counts.get(key, 0) + 1
 
-    def long_enough(block: tuple[str, ...]) -> Optional[tuple[str, int]]:
+    def long_enough(block: Sequence[str]) -> Optional[tuple[str, int]]:
         """(normalized text, words) when the block is long enough to compare, else None."""
         key = normalize(unwrap(block))
         if len(key) < min_chars:
@@ -114,7 +166,7 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
         words = key.count(" ") + 1
         return None if words < min_words else (key, words)
 
-    def compare(first: int, last: int, block: tuple[str, ...], squash: Optional[bytes],
+    def compare(first: int, last: int, block: Sequence[str], squash: Optional[bytes],
                 needed: bool) -> tuple[Optional[Issue], bool]:
         """(an issue when the block repeats an earlier one, whether it is long enough to compare).
 
@@ -138,20 +190,20 @@ def check_duplicate_paragraph(document: Document, context: RuleContext) -> Itera
             related=(Related(document.path, document.record, original + offset),),
         ), True
 
-    for paragraph, per_line, squash, keys in zip(paragraphs, by_line, squashes, line_squashes):
-        issue, compared = compare(paragraph.first, paragraph.last, paragraph.lines, squash, per_line)
+    for (start, end), per_line, squash, keys in zip(spans, by_line, squashes, line_squashes):
+        issue, compared = compare(start + 1, end, lines[start:end], squash, per_line)
         if issue is not None:
             yield issue
             continue
         if not per_line or not compared:  # a block too short to compare has lines too short as well
             continue
-        for number, key in zip(range(paragraph.first, paragraph.last + 1), keys):
+        for number, key in zip(range(start + 1, end + 1), keys):
             issue, _ = compare(number, number, (lines[number - 1],), key, False)
             if issue is not None:
                 yield issue
 
 
-def _verse(block: tuple[str, ...]) -> bool:
+def _verse(block: Sequence[str]) -> bool:
     """Whether every line of a block of several lines is short, as in verse (not hard-wrapped prose)."""
     return len(block) > 1 and all(len(line.strip()) <= _VERSE_LINE for line in block)
 
