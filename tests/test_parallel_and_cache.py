@@ -371,7 +371,7 @@ PARENT = os.getpid()
 
 def check_and_die(document, context):
     if os.getpid() != PARENT:
-        os._exit(3)
+        os._exit(EXIT_STATUS)
     return []
 
 
@@ -399,13 +399,16 @@ def test_data_a_plugin_collects_that_cannot_be_pickled_is_that_rules_error_and_t
     assert {f["rule"] for f in report["findings"]} >= {"marker", "longest", "duplicate-article", "ad-text"}
 
 
-def test_a_worker_process_that_dies_stops_the_run_with_a_one_line_error(corpus, capsys):
-    Path("dying.py").write_text(DYING, encoding="utf-8")
+@pytest.mark.parametrize(("status", "message"), [
+    (3, r"a worker process \(pid \d+\) ended without sending its results"),
+    (0, r"a worker process ended without sending all its results")])
+def test_a_worker_process_that_dies_stops_the_run_with_a_one_line_error(corpus, capsys, status, message):
+    Path("dying.py").write_text(DYING.replace("PARENT = os.getpid()", f"PARENT = os.getpid()\nEXIT_STATUS = {status}"),
+                                encoding="utf-8")
     Path("rules.yaml").write_text('version: 1\ninclude: ["news/**", "feeds/**"]\nplugins: [dying.py]\n',
                                   encoding="utf-8")
     assert main(["check", *AS_OF, "--no-cache", "--jobs", "2"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert re.fullmatch(r"error: a worker process \(pid \d+\) ended without sending its results; "
-                        r"run with --jobs 1 to check every file in this process\n", captured.err)
+    assert re.fullmatch(rf"error: {message}; run with --jobs 1 to check every file in this process\n", captured.err)
     assert main(["check", *AS_OF, "--no-cache", "--jobs", "1"]) == 0  # in this process the rule does not die

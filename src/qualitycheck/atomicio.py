@@ -7,8 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write `text` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+def write_atomic(path: Path, text: str, encoding: str = "utf-8", durable: bool = True) -> None:
+    """Write `text` to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    `durable=False` skips the flush to disk (fsync): for caches, where a file lost in a crash is only
+    work to redo, and a reader still never sees a torn file.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -17,7 +21,8 @@ def write_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)

@@ -292,6 +292,6 @@ class ValidationStamps:
             if encoded and json.loads(encoded)["data"] == data:  # no tuple, set or non-string key changed
                 text = encoded
         try:
-            write_atomic(self.folder / digest, text)
+            write_atomic(self.folder / digest, text, durable=False)
         except OSError:
             pass  # a read-only checkout validates every time

@@ -177,6 +177,7 @@ def command_check(args: argparse.Namespace) -> int:
     from qualitycheck.ruleset import build_ruleset
     from qualitycheck.runner import run
 
+    _collect_garbage_less_often()
     config_path = _config_path(args.config)  # found once: the cache lives beside it
     cache_dir = args.cache_dir or (config_path.parent if config_path else Path.cwd()) / DEFAULT_CACHE_DIR
     stamps = None if args.no_cache else ValidationStamps(cache_dir)
@@ -236,6 +237,24 @@ def command_check(args: argparse.Namespace) -> int:
                 raise UserError(f"--output {display_path(target.path)}: cannot write the report: "
                                 f"{exc.strerror or exc}") from None
     return report.exit_code
+
+
+def _collect_garbage_less_often() -> None:
+    """Tune the cyclic garbage collector for a run that builds up results (a batch, not a server).
+
+    A run keeps every article's results until the report is written, and the
+    collector's full passes go over all of them again and again: unpickling
+    the results of 2,000 articles took 0.20 s with the default thresholds,
+    0.07 s with 100,000 (cProfile-free process time). Objects made at start-up
+    (modules, compiled patterns) are moved out of its reach (`gc.freeze`), and
+    the first generation is collected every 100,000 allocations instead of
+    700; cycles are still collected.
+    """
+    import gc
+
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(100_000, middle, oldest)
 
 
 def _target_paths(args: argparse.Namespace, config, registry) -> list[Path]:

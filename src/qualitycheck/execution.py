@@ -189,9 +189,10 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
     pays off.
 
     Items are WorkItems plus whether to compute the file's content digest.
-    With `packs`, workers send each result pickled as the cache stores it
-    (`cache.pack`): the pickling happens in parallel, once, instead of once
-    for the pipe in the worker and again for the cache in this process.
+    Workers send each result pickled as the cache stores it (`cache.pack`),
+    so with `packs` the pickling for the pipe is also the cache's; this
+    process pickles its own results for the cache as it checks them, and
+    unpickles the workers' as they arrive, in between (see `map_forked`).
     """
     if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or not can_fork():
         if first is not None:
@@ -205,22 +206,27 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         return
     from qualitycheck.forking import WorkerError, map_forked
 
-    def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[tuple], FileResult]:
+    def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[tuple], FileResult, Optional[tuple[bytes, bytes]]]:
+        """Check one file; in this process also pickle it for the cache now (shared work, not a wait at the end)."""
         path, shown, is_target, wants_digest = item
-        return (file_digest(path, {}) if wants_digest else None), check_file(plan, path, shown, is_target)
+        content = file_digest(path, {}) if wants_digest else None
+        return (content,) + _for_cache(plan, check_file(plan, path, shown, is_target), packs)
 
-    def packed(outcome: tuple[Optional[tuple], FileResult]) -> tuple[Optional[tuple], tuple[bytes, bytes]]:
-        return outcome[0], packed_result(plan, outcome[1])[1]
+    def send(outcome: tuple) -> tuple[Optional[tuple], tuple[bytes, bytes]]:
+        """What a worker sends: the digest and the result pickled as the cache stores it (`cache.pack`)."""
+        content, result, packed = outcome
+        return content, packed if packed is not None else packed_result(plan, result)[1]
+
+    def arrived(sent: tuple[Optional[tuple], tuple[bytes, bytes]]) -> tuple:
+        content, packed = sent
+        return content, unpack(packed), (packed if packs else None)
 
     try:
-        outcomes = map_forked(work, items, jobs, progress, prepare=packed, first=first)
+        outcomes = map_forked(work, items, jobs, progress, prepare=send, receive=arrived, first=first)
     except WorkerError as exc:
         raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
-    for content, sent in outcomes:
-        if isinstance(sent, FileResult):  # checked in this process
-            yield _for_cache(plan, sent, packs) + (content,)
-        else:
-            yield unpack(sent), (sent if packs else None), content
+    for content, result, packed in outcomes:
+        yield result, packed, content
 
 
 def _for_cache(plan: Plan, result: FileResult, packs: bool) -> tuple[FileResult, Optional[tuple[bytes, bytes]]]:

@@ -26,6 +26,8 @@ import os
 import pickle
 import select
 import signal
+import struct
+import sys
 from typing import Any, Callable, Optional, Sequence
 
 CHUNK = 4  # items claimed at a time: small enough that all processes finish together
@@ -68,63 +70,57 @@ def wait_for(pid: int) -> bool:
 def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
                progress: Optional[Callable[[int], None]] = None,
                prepare: Optional[Callable[[Any], Any]] = None,
+               receive: Optional[Callable[[Any], Any]] = None,
                first: Optional[Callable[[], None]] = None) -> list[Any]:
     """`[function(item) for item in items]`, in order, from this process and `jobs - 1` forked children.
 
-    `progress(n)` is called in this process each time n more items are done,
-    by any process. `prepare(result)`, when given, is what a child sends
-    instead of a result (e.g. the result already pickled the way the caller
-    stores it), so the list mixes results of this process and prepared
-    results of children. `first()` runs in this process once the children
-    have started, before its own share (work that can overlap theirs); if
-    it raises, the children are stopped. A child that fails raises
-    `WorkerError` here, with the child's traceback.
+    A child sends `prepare(result)` (default: the result) and this process
+    stores `receive(sent)` (default: what was sent): e.g. a result pickled
+    the way the caller caches it, and unpickled on arrival. Children send
+    their results in batches as they go, and this process takes them in
+    between its own items, so that receiving them is shared work, not a
+    wait at the end. `progress(n)` is called in this process each time n
+    more items are done, by any process. `first()` runs in this process
+    once the children have started, before its own share (work that can
+    overlap theirs); if it raises, the children are stopped. A child that
+    fails raises `WorkerError` here, with the child's traceback.
     """
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     claimed = context.Value("l", 0)  # the next unclaimed item; its lock serializes claims
-    finished = context.Value("l", 0, lock=False)  # items done by children (written under `claimed`'s lock)
-    children: dict[int, int] = {}  # read end of its pipe -> pid
-    results: list[Any] = [None] * len(items)
+    results: list[Any] = [_MISSING] * len(items)
+    inbox = _Inbox(results, receive, progress)
     try:
         for _ in range(jobs - 1):
             read_end, write_end = os.pipe()
+            _widen(write_end)
             pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(read_end)
-                _child(function if prepare is None else _then(function, prepare), items, claimed, finished,
-                       write_end)
+                _child(function if prepare is None else _then(function, prepare), items, claimed, write_end)
             os.close(write_end)
-            children[read_end] = pid
+            inbox.add(read_end, pid)
         if first is not None:
             first()
-        reported = 0  # children's items already passed to `progress`
         for position in _claims(claimed, len(items)):
             results[position] = function(items[position])
             if progress is not None:
-                by_children = finished.value
-                progress(1 + by_children - reported)
-                reported = by_children
-        payloads = _read_all(children, progress, finished, reported)
+                progress(1)
+            inbox.take(timeout=0)
+        while inbox.open:
+            inbox.take(timeout=None)
     except BaseException:
-        for pid in children.values():
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        inbox.stop()
         raise
     finally:
-        for read_end, pid in children.items():
-            os.waitpid(pid, 0)
-            os.close(read_end)
-    for data in payloads:
-        ok, value = pickle.loads(data)
-        if not ok:
-            raise WorkerError(f"a worker process failed:\n{value}")
-        for position, result in value:
-            results[position] = result
+        inbox.close()
+    if any(result is _MISSING for result in results):
+        raise WorkerError("a worker process ended without sending all its results")
     return results
+
+
+_MISSING = object()
 
 
 def _then(function: Callable[[Any], Any], prepare: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -146,50 +142,119 @@ def _claims(claimed, total: int):
         yield from range(start, min(start + CHUNK, total))
 
 
-def _child(function, items, claimed, finished, write_end: int) -> None:
-    """Work until nothing is left, send (True, [(position, result)]) or (False, traceback), and exit."""
+_FRAME = struct.Struct("<Q")  # the length of the pickled batch that follows
+BATCH = 8  # results a child sends at a time
+_PIPE_SIZE = 1 << 20  # a batch of articles' results is ~50 KB: a child should not wait for this process to read
+
+
+def _widen(fd: int) -> None:
+    """Make a pipe's buffer large (Linux), so that a child rarely blocks on a batch this process has not read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):
+        pass  # another system, or a lower limit: batches still arrive, a child may just wait a little
+
+
+def _child(function, items, claimed, write_end: int) -> None:
+    """Work until nothing is left, sending (True, [(position, result), ...]) batches, or (False, traceback), and exit."""
     import gc
 
     gc.freeze()  # the inherited objects stay out of collections: fewer pages copied, less to scan
     status = 0
     try:
-        done = []
+        batch = []
         for position in _claims(claimed, len(items)):
-            done.append((position, function(items[position])))
-            with claimed.get_lock():
-                finished.value += 1
-        payload = pickle.dumps((True, done), protocol=pickle.HIGHEST_PROTOCOL)
+            batch.append((position, function(items[position])))
+            if len(batch) == BATCH:
+                _send(write_end, (True, batch))
+                batch = []
+        if batch:
+            _send(write_end, (True, batch))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
         import traceback
 
-        payload = pickle.dumps((False, traceback.format_exc()), protocol=pickle.HIGHEST_PROTOCOL)
         status = 1
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_end, view):]
+        _send(write_end, (False, traceback.format_exc()))
     finally:
         os._exit(status)  # no atexit handlers, no flushing of buffers inherited from the parent
 
 
-def _read_all(children: dict[int, int], progress, finished, reported: int) -> list[bytes]:
-    """Everything the children write, read as it comes (a child blocks on a full pipe otherwise)."""
-    chunks: dict[int, list[bytes]] = {fd: [] for fd in children}
-    open_ends = list(children)
-    while open_ends:
-        ready, _, _ = select.select(open_ends, [], [], 0.1)
+def _send(fd: int, message: tuple) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_FRAME.pack(len(payload)) + payload)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Inbox:
+    """The children's pipes: reads what has arrived, unpacks whole batches into `results`."""
+
+    def __init__(self, results: list, receive: Optional[Callable[[Any], Any]], progress) -> None:
+        self.results = results
+        self.receive = receive
+        self.progress = progress
+        self.pids: dict[int, int] = {}  # read end -> pid
+        self.buffers: dict[int, bytearray] = {}
+        self.open: list[int] = []
+
+    def add(self, read_end: int, pid: int) -> None:
+        self.pids[read_end] = pid
+        self.buffers[read_end] = bytearray()
+        self.open.append(read_end)
+
+    def take(self, timeout: Optional[float]) -> None:
+        """Read what the children have written (waiting up to `timeout`; None: until something comes)."""
+        if not self.open:
+            return
+        ready, _, _ = select.select(self.open, [], [], timeout)
         for fd in ready:
-            data = os.read(fd, 1 << 20)
-            if data:
-                chunks[fd].append(data)
-            else:
-                open_ends.remove(fd)
-        if progress is not None and finished.value > reported:
-            progress(finished.value - reported)
-            reported = finished.value
-    payloads = []
-    for fd, pieces in chunks.items():
-        if not pieces:
-            raise WorkerError(f"a worker process (pid {children[fd]}) ended without sending its results")
-        payloads.append(b"".join(pieces))
-    return payloads
+            data = os.read(fd, _PIPE_SIZE)
+            if not data:
+                self.open.remove(fd)
+                if self.buffers[fd]:
+                    raise WorkerError(f"a worker process (pid {self.pids[fd]}) ended in the middle of its results")
+                continue
+            buffer = self.buffers[fd]
+            buffer += data
+            self._unpack(fd, buffer)
+
+    def _unpack(self, fd: int, buffer: bytearray) -> None:
+        while len(buffer) >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(buffer)
+            if len(buffer) < _FRAME.size + size:
+                return
+            ok, value = pickle.loads(memoryview(buffer)[_FRAME.size:_FRAME.size + size])
+            del buffer[:_FRAME.size + size]
+            if not ok:
+                raise WorkerError(f"a worker process failed:\n{value}")
+            receive, results = self.receive, self.results
+            for position, sent in value:
+                results[position] = sent if receive is None else receive(sent)
+            if self.progress is not None:
+                self.progress(len(value))
+
+    def stop(self) -> None:
+        for pid in self.pids.values():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        """Wait for every child, close the pipes; a child that died before sending everything is an error."""
+        failed = []
+        for fd, pid in self.pids.items():
+            _, status = os.waitpid(pid, 0)
+            os.close(fd)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failed.append(pid)
+        self.pids.clear()
+        if failed and not _raising():
+            raise WorkerError(f"a worker process (pid {failed[0]}) ended without sending its results")
+
+
+def _raising() -> bool:
+    """Whether an exception is on its way out (then a dead worker is not the news)."""
+    return sys.exc_info()[0] is not None

@@ -99,5 +99,5 @@ def check_urls(urls: Iterable[str], timeout: float, workers: int, cache_path: Op
             from qualitycheck.atomicio import write_atomic
 
             payload = {"version": CACHE_VERSION, "results": dict(sorted(cache.items()))}
-            write_atomic(cache_path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+            write_atomic(cache_path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n", durable=False)
     return results
