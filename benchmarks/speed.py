@@ -7,7 +7,8 @@
 For each corpus size (written once by `benchmarks/corpus.py` under --workdir,
 seeded, so every run measures the same bytes) it runs the real CLI as
 subprocesses and prints the median whole-process wall time (start-up
-included) of each configuration:
+included) of each configuration; the configurations take turns, once each
+per repetition, so that a slow spell of a shared host does not fall on one:
 
 - the naive baseline (`benchmarks/naive_baseline.py`: one `re` alternation
   of the shipped ad phrases over lower-cased text, every hit with line and
@@ -135,22 +136,28 @@ def repeat(argv: list[str], cwd: Path, times: int, before=None) -> Run:
 
 
 def measure(folder: Path, manifest: dict, times: int, jobs: int) -> list[tuple[str, Run, int]]:
-    """(configuration, median run, files checked) for every configuration on one corpus."""
-    rows = []
+    """(configuration, median run, files checked) for every configuration on one corpus.
+
+    The configurations take turns (baseline, cold, warm, cold --jobs 1, warm --jobs 1; then again),
+    so that a slow spell of a shared host slows every configuration, not only the one it fell on.
+    """
     files = manifest["files"]
     first = sorted((folder / "articles").glob("part-*/*.md"))[0].relative_to(folder)
     for warm_up in (CHECK + ["--no-cache", str(first)], [sys.executable, str(HERE / "naive_baseline.py"), "rules.yaml"]):
         run_once(warm_up, folder)  # bytecode of everything a run imports is written before timing
-    baseline = repeat([sys.executable, str(HERE / "naive_baseline.py"), "articles"], folder, times)
-    rows.append(("naive baseline (one regex, 1 core)", baseline, files))
     cache = folder / "cache"
-    output: list[str] = []
+    turns: list[tuple[str, list[str], bool]] = [  # label, argv, whether the cache is emptied first
+        ("naive baseline (one regex, 1 core)", [sys.executable, str(HERE / "naive_baseline.py"), "articles"], False)]
     for label, jobs_args in ((f"all cores ({jobs})", []), ("--jobs 1", ["--jobs", "1"])):
-        argv = CHECK + output + jobs_args + ["--cache-dir", str(cache)]
-        cold = repeat(argv, folder, times, before=lambda _: shutil.rmtree(cache, ignore_errors=True))
-        rows.append((f"check, {label}, cold cache", cold, files))
-        warm = repeat(argv, folder, times)
-        rows.append((f"check, {label}, warm cache", warm, files))
+        argv = CHECK + jobs_args + ["--cache-dir", str(cache)]
+        turns += [(f"check, {label}, cold cache", argv, True), (f"check, {label}, warm cache", argv, False)]
+    runs: dict[str, list[Run]] = {label: [] for label, _, _ in turns}
+    for _ in range(times):
+        for label, argv, cold in turns:
+            if cold:
+                shutil.rmtree(cache, ignore_errors=True)
+            runs[label].append(run_once(argv, folder))
+    rows = [(label, median_run(runs[label]), files) for label, _, _ in turns]
     return rows + one_file_rows(folder, manifest, times, cache)
 
 
