@@ -3,9 +3,10 @@
 `map_forked(function, items, jobs)` is `[function(item) for item in items]`
 computed by this process and `jobs - 1` forked children. Every process
 claims the next chunk of items from a shared counter until none is left (so
-a slow file does not leave the others idle), keeps its results, and each
-child sends all of its results back at the end, pickled in one piece
-through its own pipe.
+a slow file does not leave the others idle). Each child sends its results
+in small pickled batches through its own pipe, and this process takes
+what has arrived in between its own items, so that unpickling them is
+shared work rather than a wait at the end.
 
 Why not `multiprocessing.Pool`: its per-chunk messages go through three
 helper threads in this process (tasks, results, workers) that compete for
