@@ -397,3 +397,20 @@ def test_promo_labels_after_bullets_numbers_and_emphasis_in_any_case_are_left_to
               "Listening to the council: residents meet on Monday.", ""]
     widgets = find_widgets(lines)
     assert [(w.kind, w.first) for w in widgets] == [("promo", 2 * i + 1) for i in range(len(labels) + 1)]
+
+
+def test_a_reader_asked_whether_they_liked_the_piece_is_an_appeal_but_a_quoted_reader_is_not(capsys, report_validator):
+    write("orchard.md", """\
+        Cider makers share one press after the flood
+
+        Three orchards in the valley will press their apples at a single mill this autumn, the growers' cooperative said on Thursday, after the river flooded two of the older presses.
+
+        Enjoyed this article? Keep the Valley Post on the doorstep for £3 a month.
+
+        "I enjoyed this story more than any I have told at the market," the oldest grower, Tomas Reyes, said of the flood year.
+        """)
+    code, findings = run(capsys, report_validator)
+    assert code == 1
+    assert spans(findings) == [("orchard.md", 5, 1, 5, 75)]
+    assert findings[0]["message"] == ('donation appeal left from the web page (1 line): contains "Enjoyed this article"; '
+                                      'calls to action ("Keep"); asks for money ("£3")')

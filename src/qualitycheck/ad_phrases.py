@@ -25,7 +25,9 @@ PHRASES = {
         "your contribution", "your donation", "become a supporter", "become a member", "become a patron", "chip in",
         "buy us a coffee", "buy me a coffee", "keep our journalism free", "reader-funded", "reader funded",
         "ad-free experience", "we rely on readers", "fund our journalism", "independent journalism needs you",
-        "monthly donation", "one-time donation",
+        "monthly donation", "one-time donation", "liked this story", "liked this article", "enjoyed this story",
+        "enjoyed this article", "enjoying this story", "enjoying this article", "value our journalism",
+        "value our reporting", "back our journalism", "back local journalism",
     ],
     "paywall prompt": [
         "free articles left", "free article left", "free articles remaining", "free stories left",
