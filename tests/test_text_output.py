@@ -284,6 +284,19 @@ def test_the_bar_appears_only_after_the_delay():
     assert not bar.shown
 
 
+def test_a_shown_bar_starts_no_thread_so_the_run_can_still_fork():
+    import threading
+
+    from qualitycheck.forking import can_fork
+
+    bar = ProgressBar(io.StringIO(), delay=0.0)
+    bar.files_found(4)
+    bar(1)
+    assert bar.shown
+    assert threading.active_count() == 1 and can_fork()  # the cache writer forks while the bar is up
+    bar.close()
+
+
 @pytest.mark.parametrize("value, expected", [("true", True), ("1", True), ("yes", True), ("", False),
                                              ("false", False), ("0", False)])
 def test_ci_variable(value, expected):

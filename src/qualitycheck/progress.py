@@ -65,6 +65,7 @@ class ProgressBar:
     def _open_bar(self) -> Any:
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: a process with threads does not fork (forking.can_fork)
         # A terminal that reports no size (a fresh pseudo-terminal) would hide the bar: assume 80x24.
         sized = _terminal_columns(self.stream) > 0
         size = {"dynamic_ncols": True} if sized else {"ncols": 80, "nrows": 24}
