@@ -8,7 +8,7 @@ of the package's ad_phrases.py as `path:line:column: phrase`, with
 ONE `re` alternation over the lower-cased text: what RESEARCH.md calls "plain
 CPython, one regex alternation" (0.99 s for 2,000 articles and 51 phrases
 there). Lower-casing the text instead of `re.IGNORECASE` is the faster naive
-form (1.5 s instead of 7.6 s for the 144 shipped phrases on the 2,000-article
+form (1.5 s instead of 7.6 s for the 144 phrases shipped then on the 2,000-article
 benchmark corpus), so the baseline is the harder one to beat. No parallelism,
 no cache.
 """
