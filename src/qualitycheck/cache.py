@@ -63,6 +63,7 @@ class FindingsCache:
         self._pending: list[tuple[str, str, bytes, bytes]] = []
         self._pending_corpus: list[tuple[str, bytes]] = []
         self._pending_digests: list[tuple] = []
+        self._writer: Optional[int] = None  # pid of the child writing a background flush
         self._db = self._open()
 
     def _open(self) -> Optional[sqlite3.Connection]:
@@ -205,8 +206,6 @@ class FindingsCache:
             wait_for(self._writer)
             self._writer = None
 
-    _writer: Optional[int] = None  # pid of the child writing a background flush
-
     def close(self) -> None:
         self.flush()
         if self._db is not None:
@@ -261,9 +260,15 @@ class ValidationStamps:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "validated"
+        self._read: dict[str, Optional[dict]] = {}  # digest -> what `seen` found: a run asks more than once
 
     def seen(self, digest: str) -> Optional[dict]:
         """None when `digest` never validated; else {"parsed": (data, positions) or None}."""
+        if digest not in self._read:
+            self._read[digest] = self._load(digest)
+        return self._read[digest]
+
+    def _load(self, digest: str) -> Optional[dict]:
         try:
             text = (self.folder / digest).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -294,4 +299,5 @@ class ValidationStamps:
         try:
             write_atomic(self.folder / digest, text, durable=False)
         except OSError:
-            pass  # a read-only checkout validates every time
+            return  # a read-only checkout validates every time
+        self._read[digest] = {"parsed": parsed if text else None}  # what `seen` reads back from this stamp
