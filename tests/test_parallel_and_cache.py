@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qualitycheck import filedigest
-from qualitycheck.cache import SCHEMA_VERSION
+from qualitycheck.cache import BACKGROUND_ENTRIES, SCHEMA_VERSION
 from qualitycheck.cli import main
 from qualitycheck.execution import PARALLEL_THRESHOLD
 
@@ -207,6 +207,18 @@ def test_a_warm_cache_gives_the_cold_report_byte_for_byte_without_checking_anyth
     assert cold == reference
     assert warm == reference
     assert warm_one_job == reference
+
+
+def test_a_large_cold_run_writes_every_entry_from_its_background_writer(corpus, capsys, report_validator):
+    rng = random.Random(7)
+    for number in range(BACKGROUND_ENTRIES):  # enough entries for the cache to write them from a forked child
+        Path("news", f"brief{number:03d}.txt").write_text(f"Brief {number}\n\n{_paragraph(rng)}\n", encoding="utf-8")
+    reference = check(capsys, report_validator, "--no-cache", "--jobs", "1")
+    cold = check(capsys, report_validator, "--jobs", "2")
+    assert len(checked_documents()) == 42 + BACKGROUND_ENTRIES
+    warm = check(capsys, report_validator, "--jobs", "2")
+    assert calls() == []
+    assert cold == warm == reference
 
 
 def test_editing_one_file_rechecks_only_that_file(corpus, capsys, report_validator):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -13,6 +12,8 @@ def write_atomic(path: Path, text: str, encoding: str = "utf-8", durable: bool =
     `durable=False` skips the flush to disk (fsync): for caches, where a file lost in a crash is only
     work to redo, and a reader still never sees a torn file.
     """
+    import tempfile  # not at import time: most runs write no file
+
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)

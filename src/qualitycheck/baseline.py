@@ -21,13 +21,14 @@ import hashlib
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Optional
 
 from qualitycheck.errors import UserError
 from qualitycheck.model import Finding
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 from qualitycheck.report import EXIT_CLEAN, EXIT_ERROR, Report
 
 BASELINE_VERSION = 1
@@ -43,7 +44,7 @@ def text_fingerprint(finding: Finding) -> str:
     return hashlib.sha256(f"{finding.rule}\0{flagged_text(finding)}".encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The findings a baseline file accepts, with how many of each."""
 

@@ -29,6 +29,7 @@ from typing import Iterable, Optional
 SCHEMA_VERSION = 5  # bumped when FileResult/Finding gain fields (2: refs, record_line; 3: suppressions;
 # 4: collected data in its own column, corpus results; 5: keys from content digests, the digests memo)
 CORPUS_RESULTS_KEPT = 8  # corpus-rule results of the last runs over different file sets
+BACKGROUND_ENTRIES = 100  # fewer pending results and digests are written at once: a fork costs more
 DEFAULT_CACHE_DIR = Path(".qualitycheck") / "cache"
 
 
@@ -180,14 +181,16 @@ class FindingsCache:
 
         With `background`, a forked child writes them on its own connection
         while this process goes on (a cold run writes megabytes while its
-        corpus rules run); the next use of the cache waits for the child.
+        corpus rules run); the next use of the cache waits for the child. A
+        few entries (a one-file check) are written at once: forking costs
+        more than writing them.
         """
         self._wait_for_writer()
         pending = (self._pending, self._pending_corpus, self._pending_digests)
         self._pending, self._pending_corpus, self._pending_digests = [], [], []
         if self._db is None or not any(pending):
             return
-        if background:
+        if background and len(pending[0]) + len(pending[2]) >= BACKGROUND_ENTRIES:
             from qualitycheck.forking import start_in_child
 
             self._writer = start_in_child(lambda: _write(_connect(self.path), *pending))

@@ -13,12 +13,12 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
 from qualitycheck import __version__
 from qualitycheck.errors import UserError
+from qualitycheck.records import record
 from qualitycheck.report import EXIT_CLEAN, EXIT_ERROR
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -58,7 +58,12 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
                         help="do not run these rules (names or codes, comma-separated; repeatable)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command-line parser; with `command` (a known command name), only that command's subparser.
+
+    pre-commit runs `check` on every commit: building the other commands'
+    parsers (and importing their modules) would only slow its start.
+    """
     parser = argparse.ArgumentParser(
         prog="qualitycheck",
         description="Find scraping debris in a repository of articles.",
@@ -66,7 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualitycheck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    for name, add in _COMMANDS.items():
+        if command is None or name == command:
+            add(commands)
+    return parser
 
+
+def _add_check_parser(commands) -> None:
     check = commands.add_parser("check", help="check articles and report findings",
                                 description="Check files and folders (recursively); without PATH, what "
                                             "`include:` in rules.yaml names.")
@@ -100,22 +111,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report only findings not recorded in FILE (see `qualitycheck baseline write`)")
     check.set_defaults(handler=command_check)
 
+
+def _add_rules_parser(commands) -> None:
     rules = commands.add_parser("rules", help="list the registered rules, or show one rule's docs")
     rules.add_argument("name", nargs="?", metavar="NAME", help="a rule name or code")
     rules.add_argument("--config", type=Path, metavar="FILE", help="rules.yaml to use (default: the nearest one)")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(handler=command_rules)
 
-    from qualitycheck.index_cli import add_parser as add_index_parser
 
-    add_index_parser(commands)
-    from qualitycheck.baseline import add_parser as add_baseline_parser
+def _add_index_parser(commands) -> None:
+    from qualitycheck.index_cli import add_parser
 
-    add_baseline_parser(commands)
-    return parser
+    add_parser(commands)
 
 
-@dataclass(frozen=True)
+def _add_baseline_parser(commands) -> None:
+    from qualitycheck.baseline import add_parser
+
+    add_parser(commands)
+
+
+_COMMANDS = {"check": _add_check_parser, "rules": _add_rules_parser, "index": _add_index_parser,
+             "baseline": _add_baseline_parser}
+
+
+@record
 class OutputTarget:
     """One report to write: a format, and a file (None for standard output)."""
 
@@ -360,7 +381,8 @@ def render_rule_docs(rule) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors (2), as a return value

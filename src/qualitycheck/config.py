@@ -6,10 +6,9 @@ Every problem becomes a `ConfigError` whose lines read
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
@@ -17,6 +16,7 @@ from qualitycheck import __version__
 from qualitycheck.errors import ConfigError
 from qualitycheck.model import Severity
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 
 Position = tuple[int, int]  # 1-based line, column (as qualitycheck.yamlload gives them)
 ParsedConfig = tuple[Any, dict[tuple, Position]]  # the YAML data of a config and the position of every value
@@ -26,7 +26,7 @@ CONFIG_VERSION = 1
 DEFAULT_INCLUDE = ("**",)  # every file some loader reads, plugin loaders included
 
 
-@dataclass(frozen=True)
+@record
 class RuleSettings:
     """What rules.yaml says about one rule; unset fields keep the rule's defaults."""
 
@@ -37,7 +37,7 @@ class RuleSettings:
     definition: Mapping[str, Any] = field(default_factory=dict)  # the whole entry, for rules defined in YAML
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """A validated rules.yaml (or the defaults when there is none)."""
 
@@ -264,5 +264,7 @@ def key_located(path: Optional[Path], positions: Mapping[tuple, Position], key_p
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`"; did you mean 'ad-text'?"` when a close match exists, else ''."""
+    import difflib  # only for a config with a mistake in it
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""

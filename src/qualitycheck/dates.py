@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from qualitycheck.lazyre import lazy_compile
+from qualitycheck.records import record
 
 MIN_YEAR = 1990
 MAX_YEAR = 2099
@@ -81,7 +81,7 @@ _URL_MONTH = lazy_compile(r"/((?:19|20)\d{2})/(\d{1,2})(?=$|/(?!\d{1,2}(?:$|[/_.
 _URL_PATH = lazy_compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*|^www\.[^/?#]*", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class UrlDate:
     """A date read from a URL path; `month_only` when the path gives just year and month."""
 

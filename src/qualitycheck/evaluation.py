@@ -38,15 +38,17 @@ folder and scores it; plugin authors can point it at their own labeled folder.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from qualitycheck.records import record
 
 LABELS_FILE = "labels.yaml"
 LABELS_VERSION = 1
 
 
-@dataclass(frozen=True)
+@record
 class Label:
     """One expected finding: a rule and an inclusive line span of one document."""
 
@@ -64,7 +66,7 @@ class Label:
         return f"{document}:{self.line}" if self.line == self.end_line else f"{document}:{self.line}-{self.end_line}"
 
 
-@dataclass(frozen=True)
+@record
 class LabeledArticle:
     """An article the labels file lists, with every finding expected in it (maybe none)."""
 
@@ -73,7 +75,7 @@ class LabeledArticle:
     labels: tuple[Label, ...]
 
 
-@dataclass(frozen=True)
+@record
 class LabelSet:
     """The parsed labels file of a labeled folder."""
 
@@ -145,7 +147,7 @@ class LabelSet:
         return problems
 
 
-@dataclass(frozen=True)
+@record
 class Hit:
     """A finding reduced to what matching needs (from a Finding or a JSON report entry)."""
 
@@ -183,7 +185,7 @@ def _relative(path: str, folder: Optional[Path]) -> str:
         return path
 
 
-@dataclass
+@record(frozen=False)
 class RuleScore:
     """How one rule did against the labels."""
 
@@ -273,7 +275,7 @@ def score(findings: Iterable[Any], label_set: LabelSet, rules: Optional[Sequence
     return scores
 
 
-@dataclass
+@record(frozen=False)
 class Evaluation:
     """The outcome of `evaluate`: scores per rule, plus what could not be scored."""
 

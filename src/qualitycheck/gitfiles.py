@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from qualitycheck.discovery import FileSelector
 from qualitycheck.errors import UserError
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 
 SHALLOW_HINT = "a shallow clone lacks it; fetch more history (in GitHub Actions: actions/checkout with fetch-depth: 0)"
 
 
-@dataclass(frozen=True)
+@record
 class ChangedArticles:
     """The articles changed since `ref`, and the merge base they were compared with."""
 

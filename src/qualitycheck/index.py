@@ -35,7 +35,6 @@ import pickle
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -44,6 +43,7 @@ from qualitycheck.config import Config
 from qualitycheck.errors import UserError
 from qualitycheck.model import DocumentRef
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 from qualitycheck.ruleset import ActiveRule
 
 FORMAT_VERSION = 2  # 2: ad-text and related-article keys
@@ -147,7 +147,7 @@ def _validate(meta: Mapping[str, str], plan, shown: str, rules: Sequence[ActiveR
 
 # --- writing --------------------------------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class IndexedFile:
     """One file to store: where it is, its content hash and stat, and what `check_file` collected from it."""
 
@@ -247,7 +247,7 @@ def _meta_rows(plan, rules: Sequence[ActiveRule], rule_ids: Mapping[str, int], s
     ]
 
 
-@dataclass(frozen=True)
+@record
 class BuildSummary:
     files: int
     documents: int
@@ -356,7 +356,7 @@ def _is_fresh(connection: sqlite3.Connection, path: Path, stored: StoredFile, bu
 
 # --- updating -------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class UpdatePlan:
     """What `update` will do: files to (re)collect, stored files to drop, and how many stay."""
 
@@ -428,7 +428,7 @@ def scope_of(meta: Mapping[str, str]) -> list[str]:
 
 # --- checking against the index -------------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class IndexContext:
     """What the index gives a check of a few targets: see `IndexView.context`."""
 

@@ -8,10 +8,11 @@ process boundaries and be cached.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping, Optional
 
+from qualitycheck.records import record
 from qualitycheck.text import LineIndex
 
 
@@ -39,7 +40,7 @@ _SEVERITY_TEXT = {severity: severity.name.lower() for severity in Severity}
 SEVERITY_NAMES = tuple(str(s) for s in Severity)
 
 
-@dataclass(frozen=True)
+@record
 class DocumentRef:
     """Where a document lives: a file, and for multi-record files the record id."""
 
@@ -50,7 +51,7 @@ class DocumentRef:
         return self.path if self.record is None else f"{self.path}#{self.record}"
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """One article: its text, its metadata and where it came from.
 
@@ -92,7 +93,7 @@ class Document:
         return self.index.lines
 
 
-@dataclass(frozen=True)
+@record
 class Related:
     """Another place a finding points at, such as the first copy of a duplicate."""
 
@@ -104,7 +105,7 @@ class Related:
         return {"path": self.path, "record": self.record, "line": self.line}
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     """A replacement for the flagged span; applied only when a user asks for fixes."""
 
@@ -115,7 +116,7 @@ class Fix:
         return {"replacement": self.replacement, "description": self.description}
 
 
-@dataclass(frozen=True)
+@record
 class Issue:
     """What a rule reports: a span of a document's `text` and why it is wrong.
 
@@ -150,7 +151,7 @@ class Issue:
         return cls(message=message, line=line, column=column, end_line=end_line, end_column=end_column, **extra)
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """An issue placed in the repository: rule, severity and file position resolved."""
 
@@ -192,7 +193,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@record
 class RuleContext:
     """What a rule's check receives besides the document.
 
@@ -208,7 +209,7 @@ class RuleContext:
     key_counts: Optional[Mapping[int, int]] = None
 
 
-@dataclass(frozen=True)
+@record
 class CorpusEntry:
     """One document as a corpus rule sees it: identity, metadata and what `collect` kept."""
 
@@ -223,7 +224,7 @@ CorpusCollect = Callable[[Document, RuleContext], Any]
 CorpusCheck = Callable[[list[CorpusEntry], RuleContext], Iterable[Issue]]
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A rule as plugins register it: data plus a check callable.
 
@@ -275,7 +276,7 @@ class Rule:
             raise ValueError(f"rule {self.name!r}: a corpus rule needs a collect callable")
 
 
-@dataclass(frozen=True)
+@record
 class LoadProblem:
     """Input a loader could not turn (fully) into a document: becomes a finding of `rule`."""
 
@@ -287,7 +288,7 @@ class LoadProblem:
     record_line: Optional[int] = None  # file line of the record, for multi-record files
 
 
-@dataclass(frozen=True)
+@record
 class Loader:
     """Turns a file into documents. `load(path, display_path, options)` yields
     `Document`s and `LoadProblem`s; `options` come from `inputs.<name>` in rules.yaml."""
@@ -300,14 +301,14 @@ class Loader:
     origin: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class FormatContext:
     """How a report will be shown: `color` is true only when writing to a terminal."""
 
     color: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Formatter:
     """Writes a report for a reader: `write(report, stream, context)` with a `FormatContext`."""
 

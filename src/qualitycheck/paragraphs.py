@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from qualitycheck.lazyre import lazy_compile
+from qualitycheck.records import record
 
 _FENCE = lazy_compile(r"^ {0,3}(`{3,}|~{3,})")
 _INDENTED = lazy_compile(r"^(?: {4}|\t)")
@@ -44,7 +44,7 @@ _ASCII_LOWER = _ascii_lower_table()
 _SOFT_HYPHEN = "\u00ad"
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     """A block of non-blank lines: `first`..`last` are 1-based text lines, inclusive."""
 

@@ -13,7 +13,7 @@ import importlib
 import importlib.util
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -24,6 +24,7 @@ from qualitycheck.config import Config
 from qualitycheck.errors import PluginError, UserError
 from qualitycheck.model import Formatter, Loader, Rule
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 
 ENTRY_POINT_GROUP = "qualitycheck"
 BUILTIN_ORIGIN = "qualitycheck"
@@ -31,7 +32,7 @@ LOCAL_MODULE_PREFIX = "_qualitycheck_local_plugins"
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-@dataclass
+@record(frozen=False)
 class Registry:
     """Everything the plugins registered, keyed for look-up."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Union
 
 from qualitycheck.model import LoadProblem
+from qualitycheck.records import record
 
 UNREADABLE = "unreadable-file"
 METADATA = "metadata"
@@ -90,7 +90,7 @@ def decode(data: bytes) -> Union[str, LoadProblem]:
     return text
 
 
-@dataclass(frozen=True)
+@record
 class FrontMatter:
     """A text split into its YAML front matter and its body."""
 

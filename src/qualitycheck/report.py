@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Optional
 
 from qualitycheck import __version__
 from qualitycheck.model import SEVERITY_NAMES, DocumentRef, Finding, Rule, Severity
+from qualitycheck.records import record
 
 REPORT_VERSION = 1
 
@@ -22,7 +23,7 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
-@dataclass(frozen=True)
+@record
 class RunError:
     """A rule (or loader) that raised while checking a document; the run went on without it."""
 
@@ -41,7 +42,7 @@ class RunError:
         return f"{where}: rule {self.rule!r} from {self.plugin} crashed: {self.error}"
 
 
-@dataclass(frozen=True)
+@record
 class RuleInfo:
     """A rule as the report lists it: what ran, at which severity, from where."""
 
@@ -61,7 +62,7 @@ class RuleInfo:
                 "origin": self.origin}
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     """Everything a formatter needs. Findings and errors are kept sorted."""
 

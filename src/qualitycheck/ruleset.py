@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -18,9 +17,10 @@ from qualitycheck.config import Config, check_now_or_later, suggest, validate_ag
 from qualitycheck.errors import ConfigError, UserError
 from qualitycheck.model import Rule, Severity
 from qualitycheck.plugins import Registry
+from qualitycheck.records import record
 
 
-@dataclass(frozen=True)
+@record
 class ActiveRule:
     """A rule that will run, with its resolved severity and options."""
 

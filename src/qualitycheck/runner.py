@@ -10,7 +10,7 @@ report only on the target files; the other files of `include:` are context.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence
@@ -21,6 +21,7 @@ from qualitycheck.model import CorpusEntry, Document, DocumentRef, Finding, Issu
 from qualitycheck.paths import display_path
 from qualitycheck.plugins import Registry
 from qualitycheck.reading import UNREADABLE
+from qualitycheck.records import record
 from qualitycheck.report import Report, RuleInfo, RunError
 from qualitycheck.ruleset import ActiveRule, with_defaults
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from qualitycheck.cache import FindingsCache
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """Everything `check_file` needs, decided once per run."""
 
@@ -60,7 +61,7 @@ class Plan:
         return {a.name: RuleContext(options=a.options, as_of=self.as_of) for a in self.rules}
 
 
-@dataclass
+@record(frozen=False)
 class CollectedDocument:
     """What corpus rules kept of one document, plus where its text starts."""
 
@@ -71,7 +72,7 @@ class CollectedDocument:
     record_line: Optional[int] = None
 
 
-@dataclass
+@record(frozen=False)
 class FileResult:
     """The outcome of checking one file."""
 

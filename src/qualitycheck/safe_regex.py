@@ -11,8 +11,9 @@ that can never match (an anchor or word boundary in an impossible place).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any, Iterator, Optional
+
+from qualitycheck.records import record
 
 try:  # Python 3.11+
     import re._constants as _sre
@@ -123,7 +124,7 @@ _WORD_CATEGORIES = {_sre.CATEGORY_WORD, _sre.CATEGORY_DIGIT}
 _NON_WORD_CATEGORIES = {_sre.CATEGORY_NOT_WORD, _sre.CATEGORY_SPACE}
 
 
-@dataclass(frozen=True)
+@record
 class _Char:
     """What is known about one required character: is it a word char, can it be a newline."""
 

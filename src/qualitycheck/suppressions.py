@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from qualitycheck import hookimpl
 from qualitycheck.model import Document, Finding, Rule, Severity
+from qualitycheck.records import record
 
 UNUSED = "unused-suppression"
 METADATA_KEY = "qualitycheck"
@@ -67,7 +68,7 @@ or with `per-file-ignores`.
 """
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     """One suppression as written: where it is and which rules it names (empty: all rules)."""
 
@@ -79,7 +80,7 @@ class Directive:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Malformed:
     """A suppression that could not be understood; reported as `unused-suppression`."""
 
@@ -90,7 +91,7 @@ class Malformed:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class DocumentSuppressions:
     """The suppressions of one target document, in file lines (picklable, small)."""
 
@@ -162,7 +163,7 @@ def _metadata_key_line(document: Document) -> tuple[int, str]:
     return 2, f"{METADATA_KEY}:"
 
 
-@dataclass
+@record(frozen=False)
 class _Tracked:
     """A document's directives with rule names resolved and usage recorded."""
 
@@ -202,7 +203,7 @@ class _Tracked:
         return whole_article
 
 
-@dataclass(frozen=True)
+@record
 class SuppressionPolicy:
     """What a run suppresses: rule names and codes it knows, and the per-file ignores of rules.yaml."""
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from qualitycheck.model import CorpusEntry, Document, Finding, Rule, RuleContext, Severity
+from qualitycheck.records import record
 
 __all__ = ["Expectation", "assert_expected", "check_corpus", "check_rule", "parse_expectations", "score_rule"]
 
@@ -154,7 +154,7 @@ def _active(rule: Rule, context: RuleContext) -> Any:
 
 # --- inline expectations ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Expectation:
     """A finding a fixture expects: rule name, file line, and optionally the column."""
 

@@ -9,13 +9,13 @@ where inside the record's text the problem is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from qualitycheck.model import Finding
+from qualitycheck.records import record
 
 
-@dataclass(frozen=True)
+@record
 class FileRegion:
     """1-based file lines; columns are None when only whole lines can be named. `end_column` is exclusive."""
 

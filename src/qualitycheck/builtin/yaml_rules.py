@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import string
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional
 
 from qualitycheck import hookimpl
@@ -21,6 +20,7 @@ from qualitycheck.config import Config
 from qualitycheck.errors import ConfigError
 from qualitycheck.model import Document, Fix, Issue, Rule, RuleContext, Severity
 from qualitycheck.paths import display_path
+from qualitycheck.records import record
 from qualitycheck.text import LineIndex
 
 KINDS = ("phrases", "pattern", "substitution", "metadata", "line-count", "length")
@@ -168,7 +168,7 @@ class _Blank(dict):
 
 # --- the check ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """A piece of a document a rule searches, and how offsets in it map to an Issue."""
 
