@@ -22,6 +22,7 @@ from qualitycheck import filedigest
 from qualitycheck.cache import BACKGROUND_ENTRIES, SCHEMA_VERSION
 from qualitycheck.cli import main
 from qualitycheck.execution import PARALLEL_THRESHOLD
+from qualitycheck.runner import PARALLEL_CORPUS_DOCUMENTS
 
 WORDS = ("canal lock keeper barge towpath heron mill weir orchard cider press bakery ferry pier gull tide "
          "quarry chalk kiln potter glaze loom weaver dye wool market square fountain clock tower bell choir "
@@ -219,6 +220,21 @@ def test_a_large_cold_run_writes_every_entry_from_its_background_writer(corpus, 
     warm = check(capsys, report_validator, "--jobs", "2")
     assert calls() == []
     assert cold == warm == reference
+
+
+def test_corpus_rules_of_a_large_corpus_run_side_by_side_with_the_same_report(corpus, capsys, report_validator):
+    rng = random.Random(11)
+    records = [{"id": f"n{n:04d}", "text": _body(rng, n) if n % 25 == 0 else _paragraph(rng)}
+               for n in range(PARALLEL_CORPUS_DOCUMENTS)]
+    records.append({"id": "n9999", "text": records[50]["text"]})  # a copy: duplicate-article across processes
+    Path("feeds", "archive.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    one = check(capsys, report_validator, "--no-cache", "--jobs", "1")
+    two = check(capsys, report_validator, "--no-cache", "--jobs", "2")
+    assert [what for what, _, _ in calls()].count("corpus") == 1  # each corpus rule once, in one process
+    assert two == one
+    found = {(f["rule"], f["record"]) for f in json.loads(two)["findings"] if f["path"] == "feeds/archive.jsonl"}
+    assert {("duplicate-article", "n0050"), ("duplicate-article", "n9999")} <= found
+    assert {"ad-text", "related-article", "duplicate-article"} <= {rule for rule, _ in found}
 
 
 def test_editing_one_file_rechecks_only_that_file(corpus, capsys, report_validator):

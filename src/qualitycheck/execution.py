@@ -229,6 +229,20 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         yield result, packed, content
 
 
+def map_coarse(function: Callable, items: Sequence, jobs: int) -> list:
+    """`[function(item) for item in items]` in up to `jobs` processes, one item at a time: for a few large items
+    (the corpus rules of a big corpus, see `runner.run_corpus_rules`). Results must pickle."""
+    jobs = min(jobs, len(items))
+    if jobs <= 1 or not can_fork():
+        return [function(item) for item in items]
+    from qualitycheck.forking import WorkerError, map_forked
+
+    try:
+        return map_forked(function, items, jobs, chunk=1)
+    except WorkerError as exc:
+        raise UserError(f"{exc}; run with --jobs 1 to run every rule in this process") from None
+
+
 def _for_cache(plan: Plan, result: FileResult, packs: bool) -> tuple[FileResult, Optional[tuple[bytes, bytes]]]:
     return packed_result(plan, result) if packs else (result, None)
 

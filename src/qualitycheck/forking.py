@@ -73,7 +73,7 @@ def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
                progress: Optional[Callable[[int], None]] = None,
                prepare: Optional[Callable[[Any], Any]] = None,
                receive: Optional[Callable[[Any], Any]] = None,
-               first: Optional[Callable[[], None]] = None) -> list[Any]:
+               first: Optional[Callable[[], None]] = None, chunk: int = CHUNK) -> list[Any]:
     """`[function(item) for item in items]`, in order, from this process and `jobs - 1` forked children.
 
     A child sends `prepare(result)` (default: the result) and this process
@@ -85,9 +85,10 @@ def map_forked(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
     more items are done, by any process. `first()` runs in this process
     once the children have started, before its own share (work that can
     overlap theirs); if it raises, the children are stopped. A child that
-    fails raises `WorkerError` here, with the child's traceback.
+    fails raises `WorkerError` here, with the child's traceback. Items are
+    claimed `chunk` at a time (at least; more when there are very many).
     """
-    claims = _fill_claims(len(items))
+    claims = _fill_claims(len(items), chunk)
     results: list[Any] = [_MISSING] * len(items)
     inbox = _Inbox(results, receive, progress)
     try:
@@ -134,7 +135,7 @@ class WorkerError(RuntimeError):
 _CLAIM = struct.Struct("<I")  # a chunk number in the claims pipe
 
 
-def _fill_claims(total: int) -> tuple[int, int]:
+def _fill_claims(total: int, chunk: int) -> tuple[int, int]:
     """(read end of a pipe holding every chunk number, chunk size), the write end closed.
 
     All numbers are written before any process reads, so they must fit in
@@ -143,7 +144,7 @@ def _fill_claims(total: int) -> tuple[int, int]:
     """
     read_end, write_end = os.pipe()
     capacity = _widen(write_end)
-    size = max(CHUNK, -(-total // (capacity // _CLAIM.size)))
+    size = max(chunk, -(-total // (capacity // _CLAIM.size)))
     numbers = b"".join(map(_CLAIM.pack, range(-(-total // size))))
     view = memoryview(numbers)
     while view:
