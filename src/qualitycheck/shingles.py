@@ -165,14 +165,18 @@ def fingerprint(text: str, size: int = 5) -> Fingerprint:
 def band_keys(signature: Sequence[int]) -> bytes:
     """One 63-bit key per band of `ROWS` signature values, as array('q') bytes.
 
-    Each band's values (with the band number in front) are hashed in one rensa call.
+    Each band's values (with the band number in front) are hashed in one rensa call; the tokens are
+    made by `map` in C (a list comprehension took a quarter more).
     """
     from rensa import RMinHash
 
     raw = array("I", signature).tobytes()
-    step = 4 * ROWS
-    bands = [b"%d:" % band + raw[band * step:(band + 1) * step] for band in range(BANDS)]
+    bands = list(map(bytes.__add__, _BAND_PREFIXES, map(raw.__getitem__, _BAND_SLICES)))
     return array("q", [key & MASK63 for key in RMinHash.hash_token_sets([bands])[0]]).tobytes()
+
+
+_BAND_PREFIXES = [b"%d:" % band for band in range(BANDS)]
+_BAND_SLICES = [slice(band * 4 * ROWS, (band + 1) * 4 * ROWS) for band in range(BANDS)]  # bytes of its values
 
 
 def keys_of(bands: bytes) -> array:
