@@ -348,6 +348,19 @@ def test_an_unchanged_file_is_known_by_its_stat_without_being_read(corpus):
     assert filedigest.file_digest(path, {name: (stamp._replace(size=1), "stale")})[0] == digest
 
 
+def test_a_file_is_checked_as_it_was_when_its_digest_was_taken(tmp_path):
+    from qualitycheck.reading import handed_over, read_text_file
+
+    path = tmp_path / "story.txt"
+    path.write_text("The first draft.\n", encoding="utf-8")
+    digest, _, data = filedigest.read_and_digest(path, {})
+    path.write_text("An edit saved in between.\n", encoding="utf-8")  # what a cache key must not be paired with
+    with handed_over(path, data):
+        assert read_text_file(path) == "The first draft.\n"
+    assert digest == filedigest.content_digest(b"The first draft.\n")
+    assert read_text_file(path) == "An edit saved in between.\n"  # outside the check, the disk as it is
+
+
 def test_an_edit_that_keeps_the_size_and_modification_time_is_still_checked(corpus, capsys, report_validator,
                                                                             monkeypatch):
     monkeypatch.setattr(filedigest, "SETTLE_NS", 0)  # remember the articles although they were written just now

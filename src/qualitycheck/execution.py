@@ -17,8 +17,9 @@ from typing import Callable, Optional, Sequence
 from qualitycheck import __version__
 from qualitycheck.cache import FindingsCache, pack, result_key, unpack
 from qualitycheck.errors import UserError
-from qualitycheck.filedigest import file_digest, memo_name
+from qualitycheck.filedigest import file_digest, memo_name, read_and_digest
 from qualitycheck.forking import can_fork
+from qualitycheck.reading import handed_over
 from qualitycheck.report import RunError
 from qualitycheck.ruleset import ruleset_digest
 from qualitycheck.runner import FileResult, Plan, check_file
@@ -198,8 +199,8 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         if first is not None:
             first()
         for path, shown, is_target, wants_digest in items:
-            content = file_digest(path, {}) if wants_digest else None
-            result, sent = _for_cache(plan, check_file(plan, path, shown, is_target), packs)
+            content, result = _digest_and_check(plan, path, shown, is_target, wants_digest)
+            result, sent = _for_cache(plan, result, packs)
             if progress:  # before yielding: the consumer stops pulling after the last result
                 progress(1)
             yield result, sent, content
@@ -208,9 +209,8 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
 
     def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[tuple], FileResult, Optional[tuple[bytes, bytes]]]:
         """Check one file; in this process also pickle it for the cache now (shared work, not a wait at the end)."""
-        path, shown, is_target, wants_digest = item
-        content = file_digest(path, {}) if wants_digest else None
-        return (content,) + _for_cache(plan, check_file(plan, path, shown, is_target), packs)
+        content, result = _digest_and_check(plan, *item)
+        return (content,) + _for_cache(plan, result, packs)
 
     def send(outcome: tuple) -> tuple[Optional[tuple], tuple[bytes, bytes]]:
         """What a worker sends: the digest and the result pickled as the cache stores it (`cache.pack`)."""
@@ -227,6 +227,16 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
     for content, result, packed in outcomes:
         yield result, packed, content
+
+
+def _digest_and_check(plan: Plan, path: Path, shown: str, is_target: bool, wants_digest: bool) -> tuple[
+        Optional[tuple], FileResult]:
+    """(its `file_digest` or None, `check_file`) of one file, reading it once when both need its bytes."""
+    if not wants_digest:
+        return None, check_file(plan, path, shown, is_target)
+    digest, row, data = read_and_digest(path, {})
+    with handed_over(path, data):
+        return (digest, row), check_file(plan, path, shown, is_target)
 
 
 def map_coarse(function: Callable, items: Sequence, jobs: int) -> list:

@@ -61,19 +61,27 @@ def file_digest(path: Path, known: Mapping[str, tuple[Stamp, str]]) -> tuple[Opt
     `known` maps `memo_name`s to what was remembered; a file whose stamp is
     unchanged is not opened, and then there is no new row.
     """
+    digest, row, _ = read_and_digest(path, known)
+    return digest, row
+
+
+def read_and_digest(path: Path, known: Mapping[str, tuple[Stamp, str]]) -> tuple[
+        Optional[str], Optional[Remembered], Optional[bytes]]:
+    """`file_digest` and the bytes it read (None when the file was not opened): a file about to be checked
+    is then read once, and checked as it was when its digest was taken (see `reading.handed_over`)."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            return None, None  # opening a FIFO blocks forever; check_file reports special files
+            return None, None, None  # opening a FIFO blocks forever; check_file reports special files
         stamp = Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         name = memo_name(path)
         remembered = known.get(name)
         if remembered is not None and remembered[0] == stamp:
-            return remembered[1], None
+            return remembered[1], None, None
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
-        return None, None  # unreadable files are not cached: check_file reports them every time
+        return None, None, None  # unreadable files are not cached: check_file reports them every time
     digest = content_digest(data)
     settled = time.time_ns() - max(info.st_ctime_ns, info.st_mtime_ns) >= SETTLE_NS
-    return digest, (Remembered(name, stamp, digest) if settled else None)
+    return digest, (Remembered(name, stamp, digest) if settled else None), data

@@ -9,9 +9,10 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Iterator, Optional, Union
 
 from qualitycheck.model import LoadProblem
 from qualitycheck.records import record
@@ -28,12 +29,29 @@ _BOMS = (
 )
 
 
+@contextmanager
+def handed_over(path: Path, data: Optional[bytes]) -> Iterator[None]:
+    """While inside, `read_text_file(path)` decodes `data` (bytes of that regular file read just now) instead
+    of reading the file again: a cold file's digest and its check see the same bytes, read once."""
+    global _handed_over
+    _handed_over = (path, data) if data is not None else None
+    try:
+        yield
+    finally:
+        _handed_over = None
+
+
+_handed_over: Optional[tuple[Path, bytes]] = None
+
+
 def read_text_file(path: Path) -> Union[str, LoadProblem]:
     """The file's text, or a LoadProblem saying why it cannot be read.
 
     UTF-8 is expected; a byte-order mark selects UTF-8, UTF-16 or UTF-32.
     Empty files, binary files, broken links and undecodable bytes are problems.
     """
+    if _handed_over is not None and _handed_over[0] is path:
+        return decode(_handed_over[1])
     try:
         kind = _special_file_kind(path.stat().st_mode)
         if kind:  # opening a FIFO would block forever, and a device never ends
