@@ -235,6 +235,39 @@ def profile_rules(folder: Path) -> list[tuple[str, float]]:
         os.chdir(here)
 
 
+_LOOP = "x = 0\nfor i in range(8_000_000): x += i"  # a fixed amount of pure-Python CPU work
+
+
+def parallel_capacity(jobs: int) -> tuple[float, float]:
+    """(seconds of a fixed CPU loop alone, how many cores `jobs` copies of it at once really got).
+
+    On a shared host the cores a machine shows are not always there: when the
+    host is busy, two processes can run at little more than one's speed. A
+    run on all cores can only be compared with the one-core baseline knowing
+    that; the benchmark prints it before and after its runs (2 cores, fully there: 2.00).
+    """
+    argv = [sys.executable, "-c", _LOOP]
+
+    def alone() -> float:
+        start = time.perf_counter()
+        subprocess.run(argv, check=True)
+        return time.perf_counter() - start
+
+    before = alone()
+    start = time.perf_counter()
+    processes = [subprocess.Popen(argv) for _ in range(jobs)]
+    for process in processes:
+        process.wait()
+    together = time.perf_counter() - start
+    single = min(before, alone())  # the faster of the loops alone, before and after
+    return single, jobs * single / together
+
+
+def _capacity_line(jobs: int) -> str:
+    alone, cores = parallel_capacity(jobs)
+    return f"Host: a CPU loop took {alone:.2f} s alone; {jobs} at once got {cores:.2f} cores' worth."
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000", help="comma-separated article counts")
@@ -254,6 +287,7 @@ def main(argv=None) -> int:
                    stdout=subprocess.DEVNULL)
     print(f"Python {sys.version.split()[0]}, {jobs} cores; median of {args.repeat} runs, whole process, "
           f"start-up included")
+    print(_capacity_line(jobs))
     peaks = []
     for size in (int(s) for s in args.sizes.split(",")):
         folder, manifest = corpus(args.workdir, size, args.seed)
@@ -285,6 +319,7 @@ def main(argv=None) -> int:
             print("|---|---:|---:|")
             for name, seconds in sorted(shares, key=lambda item: -item[1]):
                 print(f"| {name} | {seconds:.3f} | {seconds / total:.0%} |")
+    print("\n" + _capacity_line(jobs))
     if len(peaks) > 1:
         (small, small_rss), (large, large_rss) = peaks[0], peaks[-1]
         per_article = (large_rss - small_rss) * 1024 / (large - small)
