@@ -2,6 +2,6 @@
 
 import sys
 
-from qualitycheck.cli import main
+from qualitycheck.cli import command_line
 
-sys.exit(main())
+sys.exit(command_line())

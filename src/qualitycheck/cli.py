@@ -380,6 +380,22 @@ def render_rule_docs(rule) -> str:
     return "\n".join(lines)
 
 
+def command_line() -> int:
+    """The `qualitycheck` command and `python -m qualitycheck`: `main`, then an exit that does not sweep.
+
+    When the interpreter exits it first runs the cyclic garbage collector over
+    every object still alive: after a 2,000-article run, 70 ms of the last
+    thing the user waits for, for memory the process is about to give back.
+    Frozen objects are skipped (they are still deallocated). Not in `main`,
+    which tests and other programs call in a process that goes on.
+    """
+    code = main()
+    import gc
+
+    gc.freeze()
+    return code
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv[0] if argv and argv[0] in _COMMANDS else None)

@@ -6,10 +6,10 @@ claims the next chunk of items until none is left (so a slow file does not
 leave the others idle): the chunk numbers wait in a pipe filled before the
 fork, and a read of one number is atomic. (Not a `multiprocessing.Value`:
 importing and setting up multiprocessing takes about 35 ms, a tenth of the
-start of a small run.) Each child sends its results
-in small pickled batches through its own pipe, and this process takes
-what has arrived in between its own items, so that unpickling them is
-shared work rather than a wait at the end.
+start of a small run.) Each child sends its results in small pickled
+batches through its own pipe, and this process takes what has arrived in
+between its own items, so that unpickling them is shared work rather than
+a wait at the end.
 
 Why not `multiprocessing.Pool`: its per-chunk messages go through three
 helper threads in this process (tasks, results, workers) that compete for
