@@ -135,11 +135,12 @@ def check_files(
         seen = [position for position, (_, shown, is_target) in enumerate(items)
                 if _slot(shown, is_target) in slots or (not is_target and _slot(shown, True) in slots)]
         unseen.update(set(range(len(items))) - set(seen))  # a cold cache: read once, by the worker that checks it
-        known = cache.known_digests(memo_name(items[position][0]) for position in seen)
+        names = [memo_name(items[position][0]) for position in seen]
+        known = cache.known_digests(names)
         remembered = []
-        for position in seen:
+        for position, name in zip(seen, names):
             path, shown, is_target = items[position]
-            content, row = file_digest(path, known)
+            content, row = file_digest(path, known, name)
             if row is not None:
                 remembered.append(row)
             if content is not None:

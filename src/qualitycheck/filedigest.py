@@ -55,17 +55,19 @@ def memo_name(path: Path) -> str:
     return os.path.abspath(path)
 
 
-def file_digest(path: Path, known: Mapping[str, tuple[Stamp, str]]) -> tuple[Optional[str], Optional[Remembered]]:
+def file_digest(path: Path, known: Mapping[str, tuple[Stamp, str]], name: Optional[str] = None) -> tuple[
+        Optional[str], Optional[Remembered]]:
     """(content digest, a row to remember it by) of a regular file; (None, None) when it cannot be read.
 
     `known` maps `memo_name`s to what was remembered; a file whose stamp is
-    unchanged is not opened, and then there is no new row.
+    unchanged is not opened, and then there is no new row. `name` is the
+    file's `memo_name` when the caller has it already.
     """
-    digest, row, _ = read_and_digest(path, known)
+    digest, row, _ = read_and_digest(path, known, name)
     return digest, row
 
 
-def read_and_digest(path: Path, known: Mapping[str, tuple[Stamp, str]]) -> tuple[
+def read_and_digest(path: Path, known: Mapping[str, tuple[Stamp, str]], name: Optional[str] = None) -> tuple[
         Optional[str], Optional[Remembered], Optional[bytes]]:
     """`file_digest` and the bytes it read (None when the file was not opened): a file about to be checked
     is then read once, and checked as it was when its digest was taken (see `reading.handed_over`)."""
@@ -74,7 +76,7 @@ def read_and_digest(path: Path, known: Mapping[str, tuple[Stamp, str]]) -> tuple
         if not stat.S_ISREG(info.st_mode):
             return None, None, None  # opening a FIFO blocks forever; check_file reports special files
         stamp = Stamp(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        name = memo_name(path)
+        name = name or memo_name(path)
         remembered = known.get(name)
         if remembered is not None and remembered[0] == stamp:
             return remembered[1], None, None
