@@ -180,6 +180,38 @@ def test_block_without_any_listed_phrase_is_found_by_its_shape(capsys, report_va
                        'asks for money ("$4"); no one is quoted or cited')
 
 
+SIGN_OFF = """\
+The ferry company will add a second evening crossing to the island from May, the harbour board confirmed on Monday after a winter of complaints about queues at the pier.
+
+Valued our coverage of the ferry row? We rely on readers, not billionaires.
+Give what you can this month to fund the next investigation.
+Each euro keeps harbour reporting alive.
+
+The board expects the new crossing to carry about 300 passengers a night, according to the operator.
+
+Support independent local news. Become a member from $3 a month.
+
+Funded by the regional council, the ramp opened in March.
+
+Tickets for the evening crossing will cost the same as the day fares, the operator said in a statement.
+
+Support independent local news. Become a member from $3 a month.
+Funded by the regional council, the ramp opened in March.
+Work on the second pier starts in the autumn and should take
+eighteen months, the operator said.
+"""
+
+
+def test_a_sign_off_line_under_an_appeal_belongs_to_its_block(capsys, report_validator):
+    write("ferry.txt", SIGN_OFF)
+    _, found = run(capsys, report_validator)
+    # Line 5 has only a word about the site ("reporting"), but sits right under the appeal and ends its
+    # paragraph. Lines 11 and 16 have one too ("funded"); line 11 is a paragraph of its own below a blank
+    # line, and line 16 is followed by more lines of its paragraph: the story, not a sign-off.
+    assert spans(found) == [("ferry.txt", 3, 1, 5, 41), ("ferry.txt", 9, 1, 9, 65), ("ferry.txt", 15, 1, 15, 65)]
+    assert found[0]["message"].startswith("donation appeal left from the web page (3 lines): ")
+
+
 WRAPPED_NEWSLETTER = """\
 Open this email in your browser
 

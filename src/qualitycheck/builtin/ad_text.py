@@ -28,7 +28,7 @@ from collections import Counter
 from typing import Any, Iterable, Iterator
 
 from qualitycheck import hookimpl
-from qualitycheck.boilerplate import BLOCK, GOOD, SEPARATOR, WEAK, LineInfo, LineInfos, classify_lines
+from qualitycheck.boilerplate import BLOCK, GOOD, NEUTRAL, SEPARATOR, WEAK, LineInfo, LineInfos, classify_lines
 from qualitycheck.model import CorpusEntry, Document, Issue, Rule, RuleContext, Severity
 
 DOCS = """\
@@ -206,9 +206,22 @@ def _smooth(infos: list[LineInfo], kinds: list[str], start: int, end: int, at_to
     if at_bottom:
         last = end  # trailing widgets ("Read more", "Not now") under a bottom block
     else:
-        while last < end and kinds[last + 1] == WEAK and infos[last + 1].short:
+        while last < end and _trails(infos, kinds, last + 1):
             last += 1
     return first, last
+
+
+def _trails(infos: list[LineInfo], kinds: list[str], i: int) -> bool:
+    """Whether the short line `i`, under a block, belongs to it: a weak line; or the block's last line, with
+    any cue at all, right under it and ending its paragraph (an appeal's sign-off such as "Every dollar goes
+    to our newsroom." has only a word about the site, as the first line of the story's next paragraph may)."""
+    info = infos[i]
+    if not info.short:
+        return False
+    if kinds[i] == WEAK:
+        return True
+    ends_paragraph = i + 1 == len(infos) or infos[i + 1].number > info.last + 1
+    return kinds[i] == NEUTRAL and info.score > 0 and info.number == infos[i - 1].last + 1 and ends_paragraph
 
 
 def _issue(entry: CorpusEntry, lines: list[LineInfo], recurring: dict[int, int]) -> Issue:
