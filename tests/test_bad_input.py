@@ -200,9 +200,10 @@ def test_bad_jsonl_lines_are_findings_and_good_records_are_checked(tmp_path, che
 
     code, report, _ = check_json(*CORE_RULES, "feed.jsonl")
 
-    # Sorted by record id (as text), then line and column, like every report.
+    # In file order (each record's line in the file, not its id: "7" on line 8 comes last), then line and
+    # column inside the record's text.
     assert places(report, "rule", "record", "line", "column", "message") == [
-        ("marker", "7", 1, 12, "XXX left in the text"),
+        ("marker", "ok-1", 1, 9, "XXX left in the text"),
         ("unreadable-file", "line 2", 1, 27,
          "line 2 is not valid JSON: Unterminated string starting at (column 27)"),
         ("unreadable-file", "line 3", 1, 1, "line 3 is a JSON list, not an object"),
@@ -211,10 +212,10 @@ def test_bad_jsonl_lines_are_findings_and_good_records_are_checked(tmp_path, che
         ("metadata", "number-text", 1, 1,
          "record has a non-text (int) 'text' field; set inputs.jsonl.text-field in rules.yaml if the text is in "
          "another field"),
-        ("marker", "ok-1", 1, 9, "XXX left in the text"),
         ("metadata", "ok-1 (line 6)", 1, 1,
          "record id 'ok-1' on line 6 is already used on line 1; ids must be unique"),
         ("marker", "ok-1 (line 6)", 1, 10, "XXX left in the text"),
+        ("marker", "7", 1, 12, "XXX left in the text"),
     ]
     assert report["summary"]["documents"] == 3
     assert code == 1

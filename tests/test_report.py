@@ -58,9 +58,9 @@ def test_a_whole_run_is_sorted_and_counted(tmp_path, check_json):
     code, report, _ = check_json(*CORE_RULES, "--as-of", "2020-01-31", ".")
 
     assert places(report, "rule", "path", "record", "line", "column", "severity") == [
+        ("marker", "a.jsonl", "z", 1, 1, "warning"),  # records in file order: z is on line 1, k on line 2
         ("metadata", "a.jsonl", "k", 1, 1, "warning"),
         ("marker", "a.jsonl", "k", 2, 1, "warning"),
-        ("marker", "a.jsonl", "z", 1, 1, "warning"),
         ("as-of", "b.md", None, 4, 1, "info"),
         ("marker", "b.md", None, 4, 1, "warning"),
         ("marker", "b.md", None, 4, 10, "warning"),

@@ -172,7 +172,10 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.path, self.record or "", self.line, self.column, self.rule, self.end_line, self.end_column, self.message)
+        """Report order: by file, then by record in file order (a JSONL file's line, not its id: "r10" after
+        "r9"), then by position in the text."""
+        return (self.path, self.record_line or 0, self.record or "", self.line, self.column, self.rule,
+                self.end_line, self.end_column, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         return {
