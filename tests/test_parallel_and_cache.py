@@ -237,6 +237,62 @@ def test_corpus_rules_of_a_large_corpus_run_side_by_side_with_the_same_report(co
     assert {"ad-text", "related-article", "duplicate-article"} <= {rule for rule, _ in found}
 
 
+LOCAL_CLASS_RULES = '''\
+"""Test plugin: corpus rules whose issues hold an instance of a class pickle cannot find by name."""
+
+import os
+import time
+
+from qualitycheck import Issue, Rule, Severity, hookimpl
+
+
+def collect_length(document, context):
+    return len(document.text)
+
+
+def _pick(name, index):
+    def check(entries, context):
+        with open("local.log", "a", encoding="utf-8") as log:
+            log.write(f"{name} {os.getpid()}\\n")
+        time.sleep(0.3)  # long enough that the other rule is claimed by the other process meanwhile
+
+        class Note(str):
+            """Defined inside the function: pickle cannot take its instances."""
+
+        chosen = sorted(entries, key=lambda e: (e.ref.path, e.ref.record or ""))[index]
+        yield Issue(message=Note(f"the {name} article of the corpus"), line=1, column=1, document=chosen.ref)
+    return check
+
+
+@hookimpl
+def qualitycheck_register_rules():
+    return [Rule(name=f"pick-{name}", code=f"TS10{code}", summary="An article", check=_pick(name, index),
+                 collect=collect_length, scope="corpus", default_severity=Severity.INFO)
+            for code, (name, index) in enumerate((("first", 0), ("last", -1)))]
+'''
+
+
+def test_a_corpus_rule_whose_issues_cannot_cross_a_pipe_is_run_again_here(corpus, capsys, report_validator):
+    Path("local_class.py").write_text(LOCAL_CLASS_RULES, encoding="utf-8")
+    Path("rules.yaml").write_text('version: 1\ninclude: ["news/**", "feeds/**"]\nplugins: [local_class.py]\n',
+                                  encoding="utf-8")
+    rng = random.Random(5)
+    records = [{"id": f"n{n:04d}", "text": _paragraph(rng)} for n in range(PARALLEL_CORPUS_DOCUMENTS)]
+    Path("feeds", "archive.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    selected = ["--select", "pick-first,pick-last"]
+    one = check(capsys, report_validator, "--no-cache", "--jobs", "1", *selected)
+    Path("local.log").unlink()
+    two = check(capsys, report_validator, "--jobs", "2", *selected)  # the cache stores the corpus result too
+    runs = [line.split() for line in Path("local.log").read_text(encoding="utf-8").splitlines()]
+    in_child = {name for name, pid in runs if int(pid) != os.getpid()}
+    assert len(in_child) == 1 and [name for name, _ in runs].count(in_child.pop()) == 2  # and done again here
+    assert two == one
+    assert [(f["rule"], f["record"], f["message"]) for f in json.loads(two)["findings"]] == [
+        ("pick-first", "n0000", "the first article of the corpus"),
+        ("pick-last", None, "the last article of the corpus")]
+    assert check(capsys, report_validator, "--jobs", "2", *selected) == one  # and the warm run reads it back
+
+
 def test_editing_one_file_rechecks_only_that_file(corpus, capsys, report_validator):
     check(capsys, report_validator)
     edited = Path("news/a14.md")

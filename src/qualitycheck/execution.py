@@ -242,16 +242,35 @@ def _digest_and_check(plan: Plan, path: Path, shown: str, is_target: bool, wants
 
 def map_coarse(function: Callable, items: Sequence, jobs: int) -> list:
     """`[function(item) for item in items]` in up to `jobs` processes, one item at a time: for a few large items
-    (the corpus rules of a big corpus, see `runner.run_corpus_rules`). Results must pickle."""
+    (the corpus rules of a big corpus, see `runner.run_corpus_rules`).
+
+    A result that pickle cannot take (a plugin's issue holding a local
+    class, say) cannot come back from a child: that item is done again here.
+    """
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [function(item) for item in items]
     from qualitycheck.forking import WorkerError, map_forked
 
     try:
-        return map_forked(function, items, jobs, chunk=1)
+        outcomes = map_forked(function, items, jobs, chunk=1, prepare=_pickled_or_none, receive=_unpickled)
     except WorkerError as exc:
         raise UserError(f"{exc}; run with --jobs 1 to run every rule in this process") from None
+    return [function(item) if outcome is _REDO else outcome for item, outcome in zip(items, outcomes)]
+
+
+_REDO = object()  # a child's result that could not be sent
+
+
+def _pickled_or_none(result: object) -> Optional[bytes]:
+    try:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - whatever pickle raises: this process does the item again
+        return None
+
+
+def _unpickled(sent: Optional[bytes]) -> object:
+    return _REDO if sent is None else pickle.loads(sent)
 
 
 def _for_cache(plan: Plan, result: FileResult, packs: bool) -> tuple[FileResult, Optional[tuple[bytes, bytes]]]:

@@ -135,8 +135,8 @@ def to_finding(active: ActiveRule, document_path: str, record: Optional[str], fi
         column=max(1, issue.column),
         end_line=max(line, end_line + offset),
         end_column=max(1, end_column),
-        message=issue.message,
-        excerpt=excerpt,
+        message=str(issue.message),  # plain data from here on: a plugin's str subclass need not pickle
+        excerpt=str(excerpt),
         related=tuple(issue.related),
         fix=issue.fix,
         record_line=document.record_line if document is not None else record_line,
