@@ -196,7 +196,7 @@ def _check(args: argparse.Namespace) -> int:
 
     from qualitycheck.atomicio import write_atomic
     from qualitycheck.cache import DEFAULT_CACHE_DIR, ValidationStamps
-    from qualitycheck.config import run_deferred
+    from qualitycheck.config import deferred_checks_first, run_deferred
     from qualitycheck.ruleset import options_digest
     from qualitycheck.execution import default_jobs
     from qualitycheck.model import FormatContext, Severity
@@ -208,7 +208,7 @@ def _check(args: argparse.Namespace) -> int:
     cache_dir = args.cache_dir or (config_path.parent if config_path else Path.cwd()) / DEFAULT_CACHE_DIR
     stamps = None if args.no_cache else ValidationStamps(cache_dir)
     deferred: list = []  # schema checks, run once workers have started (see config.check_now_or_later)
-    try:
+    with deferred_checks_first(deferred):  # a config problem is reported before what it caused
         config, registry = _load(config_path, stamps, deferred)
         options_key = options_digest(config, registry)
         trusted = stamps is not None and stamps.seen(options_key) is not None
@@ -224,9 +224,6 @@ def _check(args: argparse.Namespace) -> int:
             run_deferred(deferred)  # before asking git and saying what will be checked
         paths = _target_paths(args, config, registry)
         baseline = _baseline(args)
-    except Exception:
-        run_deferred(deferred)  # a config problem is reported before what it caused
-        raise
     cache = None if args.no_cache else open_cache(cache_dir)
     bar = _progress_bar(args)
     try:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from qualitycheck import __version__
 from qualitycheck.errors import ConfigError
@@ -18,8 +19,8 @@ from qualitycheck.model import Severity
 from qualitycheck.paths import display_path
 from qualitycheck.records import record
 
-Position = tuple[int, int]  # 1-based line, column (as qualitycheck.yamlload gives them)
-ParsedConfig = tuple[Any, dict[tuple, Position]]  # the YAML data of a config and the position of every value
+if TYPE_CHECKING:  # for annotations only: importing yamlload imports the YAML parser
+    from qualitycheck.yamlload import Position
 
 CONFIG_NAMES = ("rules.yaml", ".qualitycheck.yaml")
 CONFIG_VERSION = 1
@@ -102,7 +103,7 @@ def load_config(
 
     `known_valid(digest)` may say that this exact text validated before (with
     this version of the tool): it returns a mapping (None: not known), whose
-    `parsed` entry, when present, is the `ParsedConfig` of that text. The
+    `parsed` entry, when present, is the (data, positions) parse of that text. The
     schema check, and the jsonschema import it needs, is then skipped, and
     with `parsed` the YAML parser is not even imported: the start-up fast
     path for pre-commit (see `cache.ValidationStamps`). With a `deferred`
@@ -137,11 +138,8 @@ def load_config(
         data = {}
     if known is None:
         check_now_or_later(lambda: validate_against(config_schema(), data, path, positions, ()), deferred)
-    try:
+    with deferred_checks_first(deferred):  # data the schema rejects: its message, not the crash it caused
         return _build(path, data, positions, digest)
-    except Exception:
-        run_deferred(deferred)  # data the schema rejects: its message, not the crash it caused
-        raise
 
 
 def check_now_or_later(check: Callable[[], None], deferred: Optional[list]) -> None:
@@ -162,6 +160,17 @@ def run_deferred(deferred: Optional[list]) -> None:
     """Run the validations put off so far, in order, each once; the first problem raises its ConfigError."""
     while deferred:
         deferred.pop(0)()
+
+
+@contextmanager
+def deferred_checks_first(deferred: Optional[list]) -> Iterator[None]:
+    """When the block raises, run the validations put off so far first: a config problem is reported, not
+    the error it caused further on (a ConfigError from them replaces the block's exception)."""
+    try:
+        yield
+    except Exception:
+        run_deferred(deferred)
+        raise
 
 
 def _build(path: Path, data: Mapping[str, Any], positions: Mapping[tuple, Position], digest: str) -> Config:

@@ -126,6 +126,7 @@ def check_files(
     results: list[Optional[FileResult]] = [None] * len(items)
     keys: list[Optional[str]] = [None] * len(items)
     unseen: set[int] = set()  # files the cache has no entry for: hashed where they are checked, not here
+    remembered = []  # `filedigest.Remembered` rows of the files read: their digests for the next run
     digest = ""
     if cache is not None:
         digest = plan_digest(plan)
@@ -137,7 +138,6 @@ def check_files(
         unseen.update(set(range(len(items))) - set(seen))  # a cold cache: read once, by the worker that checks it
         names = [memo_name(items[position][0]) for position in seen]
         known = cache.known_digests(names)
-        remembered = []
         for position, name in zip(seen, names):
             path, shown, is_target = items[position]
             content, row = file_digest(path, known, name)
@@ -147,7 +147,6 @@ def check_files(
                 keys[position] = result_key(content, shown, is_target, digest)
                 if not is_target:
                     as_target[position] = result_key(content, shown, True, digest)
-        cache.remember_digests(remembered)
         corpus = None
         if corpus_memo is not None and unseen:  # a file never cached: no stored corpus result has its key
             corpus_memo["key"] = corpus_memo["result"] = None
@@ -174,13 +173,14 @@ def check_files(
         path, shown, is_target = items[position]
         if content is not None and content[0] is not None:
             keys[position] = result_key(content[0], shown, is_target, digest)
-            if cache is not None and content[1] is not None:
-                cache.remember_digests([content[1]])
+            if content[1] is not None:
+                remembered.append(content[1])
         if cache is not None and keys[position] and not result.errors:  # a crash may not happen again
             cache.put(keys[position], _slot(shown, is_target), result, packed)
     if cache is not None and corpus_memo is not None and unseen:
         corpus_memo["key"] = corpus_key(digest, keys) if all(keys) else None
     if cache is not None:
+        cache.remember_digests(remembered)
         cache.flush(background=True)  # written while the corpus rules run
     return results  # type: ignore[return-value]
 
@@ -206,7 +206,6 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
                 progress(1)
             yield result, sent, content
         return
-    from qualitycheck.forking import WorkerError, map_forked
 
     def work(item: tuple[Path, str, bool, bool]) -> tuple[Optional[tuple], FileResult, Optional[tuple[bytes, bytes]]]:
         """Check one file; in this process also pickle it for the cache now (shared work, not a wait at the end)."""
@@ -222,10 +221,7 @@ def _run(plan: Plan, items: Sequence[tuple[Path, str, bool, bool]], jobs: int, p
         content, packed = sent
         return content, unpack(packed), (packed if packs else None)
 
-    try:
-        outcomes = map_forked(work, items, jobs, progress, prepare=send, receive=arrived, first=first)
-    except WorkerError as exc:
-        raise UserError(f"{exc}; run with --jobs 1 to check every file in this process") from None
+    outcomes = _forked("check every file", work, items, jobs, progress, prepare=send, receive=arrived, first=first)
     for content, result, packed in outcomes:
         yield result, packed, content
 
@@ -250,16 +246,22 @@ def map_coarse(function: Callable, items: Sequence, jobs: int) -> list:
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [function(item) for item in items]
-    from qualitycheck.forking import WorkerError, map_forked
-
-    try:
-        outcomes = map_forked(function, items, jobs, chunk=1, prepare=_pickled_or_none, receive=_unpickled)
-    except WorkerError as exc:
-        raise UserError(f"{exc}; run with --jobs 1 to run every rule in this process") from None
+    outcomes = _forked("run every rule", function, items, jobs, chunk=1, prepare=_pickled_or_none,
+                       receive=_unpickled)
     return [function(item) if outcome is _REDO else outcome for item, outcome in zip(items, outcomes)]
 
 
 _REDO = object()  # a child's result that could not be sent
+
+
+def _forked(doing: str, *args, **kwargs) -> list:
+    """`forking.map_forked(*args, **kwargs)`; a worker that failed is a one-line error saying how to go on."""
+    from qualitycheck.forking import WorkerError, map_forked
+
+    try:
+        return map_forked(*args, **kwargs)
+    except WorkerError as exc:
+        raise UserError(f"{exc}; run with --jobs 1 to {doing} in this process") from None
 
 
 def _pickled_or_none(result: object) -> Optional[bytes]:

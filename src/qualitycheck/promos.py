@@ -20,8 +20,10 @@ from qualitycheck.lazyre import lazy_compile
 from qualitycheck.urls import find_links
 
 
-def _has_url(text: str) -> bool:
-    return "://" in text or "www." in text.lower()
+def _has_url(text: str, lowered: Optional[str] = None) -> bool:
+    """Whether `text` holds the start of a URL ("://", or "www." in any case); `lowered` is `text.lower()`
+    when the caller has it."""
+    return "://" in text or "www." in (text.lower() if lowered is None else lowered)
 
 # Bullets, arrows and emphasis that may stand before a label.
 _MARKERS = r"(?:[-*+•·▪▫◦‣⁃►▶▸▹➤➔➜➝➞→⇒»›>=~]+|\d{1,2}[.)])?"
@@ -215,10 +217,7 @@ def _find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[
     widgets: list[Widget] = []
     total = len(lines)
     # a bare URL needs a URL ("://" or "www."): in most texts no line has one
-    if lowered_text is None:
-        urls = _has_url("\n".join(lines))
-    else:  # ":" alone is a byte search (memchr), and most texts have none
-        urls = (":" in lowered_text and "://" in lowered_text) or "www." in lowered_text
+    urls = _has_url(lowered_text, lowered_text) if lowered_text is not None else _has_url("\n".join(lines))
     in_code = False
     previous = ""  # the last non-blank line before the current one
     i = 0

@@ -308,11 +308,11 @@ def run(
     `config.run_deferred`): they run once the worker processes have
     started, and before anything a file's check gives is cached or reported.
     """
-    from qualitycheck.config import run_deferred
+    from qualitycheck.config import deferred_checks_first, run_deferred
     from qualitycheck.execution import check_files, corpus_result_reusable
     from qualitycheck.suppressions import SuppressionPolicy
 
-    try:
+    with deferred_checks_first(deferred):  # a config problem is reported before what it caused
         plan = make_plan(config, registry, rules, as_of or dt.date.today(), validate, deferred)
         suppression = SuppressionPolicy.build(config, registry, plan)
         index_view = None
@@ -327,9 +327,6 @@ def run(
             targets, context = select_files(config, registry, paths, explicit)
             if not plan.corpus_rules:
                 context = []
-    except Exception:
-        run_deferred(deferred)  # a config problem is reported before what it caused
-        raise
     items = [(path, display_path(path), True) for path in targets]
     items += [(path, display_path(path), False) for path in context]
     if files_found is not None:

@@ -285,6 +285,12 @@ def _wrap_width(facts: _Lines, min_width: int, max_width: int) -> tuple[Optional
     return (width, support) if support >= 2 else (None, 0)
 
 
+def _fits(width: int) -> int:
+    """Past this many columns, a line and the next line's first word would not have fitted at `width`: the
+    width less a tolerance, because PDF text is ragged (proportional fonts fit more or fewer characters)."""
+    return width - max(3, round(width * 0.08))
+
+
 def _wrap_breaks(facts: _Lines, width: int) -> list[int]:
     """The lines (0-based) after which the break is where a wrapper at `width` would break, in order.
 
@@ -296,7 +302,7 @@ def _wrap_breaks(facts: _Lines, width: int) -> list[int]:
     """
     kind, length, ends_terminal, first_word = facts.kind, facts.length, facts.ends_terminal, facts.first_word
     longest, shortest = width * 1.15, width * 0.72
-    fits = width - max(3, round(width * 0.08))
+    fits = _fits(width)
     breaks = []
     for i in range(len(kind) - 1):
         if kind[i] == _PROSE and kind[i + 1] == _PROSE and shortest <= length[i] <= longest and (
@@ -357,7 +363,7 @@ def _looks_wrapped(facts: _Lines, strong: list[bool], first: int, last: int, wid
     count = last - first
     length, first_word, ends_terminal = facts.length, facts.first_word, facts.ends_terminal
     ends_word, starts_upper, hyphen = facts.ends_word, facts.starts_upper, facts.hyphen
-    fits = width - max(3, round(width * 0.08))
+    fits = _fits(width)
     strong_count = solid = word_ends = capitals = hyphens = 0
     for j in range(first, last):  # one pass over the breaks counts what the tests below weigh
         forced = length[j] + 1 + first_word[j + 1] > fits  # the next word would not have fitted
