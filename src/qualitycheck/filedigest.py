@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Mapping, NamedTuple, Optional
 
+from qualitycheck.reading import read_file_bytes
+
 SETTLE_NS = 2_000_000_000  # a file changed less than this long ago is not remembered
 
 
@@ -80,8 +82,7 @@ def read_and_digest(path: Path, known: Mapping[str, tuple[Stamp, str]], name: Op
         remembered = known.get(name)
         if remembered is not None and remembered[0] == stamp:
             return remembered[1], None, None
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path, info.st_size)
     except OSError:
         return None, None, None  # unreadable files are not cached: check_file reports them every time
     digest = content_digest(data)
