@@ -211,6 +211,12 @@ def test_normalizing_removes_wraps_hyphen_breaks_promos_urls_and_quote_styles():
         b"channel", b"is", b"deep", b"enough", b"the", b"first", b"crossing", b"is", b"at", b"six"]
 
 
+def test_a_url_in_capitals_is_dropped_like_a_lower_case_one():
+    assert normalize_words("Ferries sail hourly, see WWW.Harbour-Ferries.ORG/Timetable for details.") == \
+        normalize_words("Ferries sail hourly, see www.harbour-ferries.org/timetable for details.") == [
+            b"ferries", b"sail", b"hourly", b"see", b"for", b"details"]
+
+
 def test_letters_outside_ascii_are_words_and_their_punctuation_is_not():
     assert normalize_words("Das Caf\u00e9 \u201eZur M\u00fchle\u201c \u00f6ffnet \u2013 sagt Frau \u00d6zt\u00fcrk\u2026") == [
         w.encode() for w in ("das", "caf\u00e9", "zur", "m\u00fchle", "\u00f6ffnet", "sagt", "frau", "\u00f6zt\u00fcrk")]

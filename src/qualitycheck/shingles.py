@@ -41,7 +41,7 @@ ROWS = 3
 SEED = 1_2021_12_02
 MASK63 = (1 << 63) - 1
 _LITTLE_ENDIAN = sys.byteorder == "little"
-SETTINGS_VERSION = 2  # bump when normalization or hashing changes: stored fingerprints become stale
+SETTINGS_VERSION = 3  # bump when normalization or hashing changes: stored fingerprints become stale
 
 _HYPHEN_BREAK = lazy_compile(r"-[ \t]*(?:\r\n|\r|\n)[ \t]*(?=[a-z])")
 # Starts with a literal line break so that the regex engine only tries line starts; the text gets a "\n" in front.
@@ -91,7 +91,7 @@ def normalize_words(text: str) -> list[bytes]:
     """
     text = _HYPHEN_BREAK.sub("", text)
     text = _PROMO_OR_URL_LINE.sub("\n", "\n" + text)
-    if "://" in text or "www." in text:
+    if "://" in text or "www." in text.lower():  # the URL pattern ignores case: so does this test
         text = _without_urls(text)
     if text.isascii():
         data = text.encode("ascii")
