@@ -288,3 +288,30 @@ def test_check_never_writes_suppressed_files(tmp_path, capsys):
     assert main(["check", *SELECT]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "No findings in 1 file; 1 suppressed."
     assert Path(article).read_bytes() == before
+
+
+def test_an_enable_with_no_disable_above_it_is_reported(tmp_path, capsys, report_validator):
+    write_project(tmp_path)
+    write(tmp_path / "news/pier.md", "\n".join([
+        "---",
+        "title: Pier reopens after repairs",
+        "---",
+        "<!-- qualitycheck: enable=appeal-line -->",                 # 4: nothing to end
+        "The pier reopened on Saturday after a winter of repairs.",
+        "<!-- qualitycheck: disable -->",                            # 6
+        APPEAL,                                                      # 7: suppressed
+        "<!-- qualitycheck: enable=appeal-line -->",                 # 8: ends the bare disable for it
+        "<!-- qualitycheck: enable=appeal-line,twin-title -->",      # 9: appeal-line is enabled already
+        "<!-- qualitycheck: enable -->",                             # 10: ends what is left
+        "<!-- qualitycheck: enable -->",                             # 11: nothing to end
+    ]) + "\n")
+
+    code, report = run_json(capsys, report_validator)
+
+    assert code == 1
+    assert [(f["rule"], f["line"], f["message"]) for f in report["findings"]] == [
+        ("unused-suppression", 4, "unused suppression: 'enable' of 'appeal-line' with no 'disable' of it above"),
+        ("unused-suppression", 9, "unused suppression: 'enable' of 'appeal-line' with no 'disable' of it above"),
+        ("unused-suppression", 11, "unused suppression: 'enable' with no 'disable' above it to end"),
+    ]
+    assert report["summary"]["suppressed_by_rule"] == {"appeal-line": 1}

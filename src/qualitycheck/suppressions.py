@@ -45,7 +45,8 @@ Reports a suppression that suppresses nothing: an inline
 `<!-- qualitycheck: disable=... -->` comment, a `disable-next-line` comment or
 a front-matter `qualitycheck: {disable: [...]}` key under which no finding of
 the named rules was found. It also reports suppressions that name a rule that
-does not exist or cannot be parsed.
+does not exist or cannot be parsed, and an `enable` comment with no `disable`
+above it for it to end (a leftover of a region whose start was deleted).
 
 A suppression naming a rule that did not run (disabled in rules.yaml, or left
 out by `--select`) is not judged. `per-file-ignores` in rules.yaml are not
@@ -203,6 +204,39 @@ class _Tracked:
         return whole_article
 
 
+def _stray_enables(resolved: list[tuple[Directive, tuple[str, ...]]], active: frozenset[str]
+                   ) -> Iterator[tuple[Directive, str]]:
+    """(directive, message) for each `enable` comment that ends nothing: no rule it names is disabled there.
+
+    The comments are replayed in file order: a bare `disable` disables every
+    rule (a named `enable` after it re-enables one), a named one its rules;
+    a bare `enable` ends everything. Rules that did not run are not judged,
+    as for `disable`.
+    """
+    everything = False  # a bare `disable` is in force
+    reenabled: set[str] = set()  # rules enabled again since that bare `disable`
+    named: set[str] = set()  # rules disabled by name
+    for directive, names in resolved:
+        if directive.kind == "disable":
+            if not names:
+                everything, reenabled, named = True, set(), set()
+            elif everything:
+                reenabled.difference_update(names)
+            else:
+                named.update(names)
+        elif directive.kind == "enable" and not names:
+            if not everything and not named:
+                yield directive, "unused suppression: 'enable' with no 'disable' above it to end"
+            everything, reenabled, named = False, set(), set()
+        elif directive.kind == "enable":
+            for name in names:
+                if name in active and not ((everything and name not in reenabled) or name in named):
+                    yield directive, f"unused suppression: 'enable' of {name!r} with no 'disable' of it above"
+            if everything:
+                reenabled.update(names)
+            named.difference_update(names)
+
+
 @record
 class SuppressionPolicy:
     """What a run suppresses: rule names and codes it knows, and the per-file ignores of rules.yaml."""
@@ -291,6 +325,8 @@ class SuppressionPolicy:
         for document in tracked.values():
             for (directive, names), used in zip(document.resolved, document.used):
                 unused.extend(self._unused_names(document.suppressions, directive, names, used))
+            for directive, message in _stray_enables(document.resolved, self.active):
+                unused.extend(self._unused(document.suppressions, directive, message))
         for finding in unused:
             if self._ignored_by_path(finding, path_cache):
                 suppressed[finding.rule] += 1
