@@ -142,6 +142,7 @@ def measure(folder: Path, manifest: dict, times: int, jobs: int) -> list[tuple[s
     so that a slow spell of a shared host slows every configuration, not only the one it fell on.
     """
     files = manifest["files"]
+    drop_index(folder)  # an index left by an earlier version would be stale: only the one-file rows build one
     first = sorted((folder / "articles").glob("part-*/*.md"))[0].relative_to(folder)
     for warm_up in (CHECK + ["--no-cache", str(first)], [sys.executable, str(HERE / "naive_baseline.py"), "rules.yaml"]):
         run_once(warm_up, folder)  # bytecode of everything a run imports is written before timing
@@ -166,9 +167,7 @@ def one_file_rows(folder: Path, manifest: dict, times: int, cache: Path) -> list
     rows = []
     output: list[str] = []
     # The pre-commit case: one article edited, the rest of the repository unchanged and warm.
-    index = folder / ".qualitycheck" / "index.sqlite"
-    if index.exists():
-        index.unlink()
+    drop_index(folder)
     target = sorted((folder / "articles").glob("part-*/*.md"))[len(manifest) % 7]
     original = target.read_text()
 
@@ -184,7 +183,13 @@ def one_file_rows(folder: Path, manifest: dict, times: int, cache: Path) -> list
         rows.append(("one changed article, with index", repeat(one, folder, times, edit), 1))
     finally:
         target.write_text(original)
+        drop_index(folder)
     return rows
+
+
+def drop_index(folder: Path) -> None:
+    """Remove the archive index from the benchmark repository, if there is one."""
+    (folder / ".qualitycheck" / "index.sqlite").unlink(missing_ok=True)
 
 
 def profile_rules(folder: Path) -> list[tuple[str, float]]:
@@ -296,6 +301,7 @@ def main(argv=None) -> int:
         print(f"\n### {size:,} articles: {manifest['files']:,} files, {mb:.1f} MB (planted: {planted})\n")
         times = args.repeat if size <= 5000 or args.repeat_large is None else args.repeat_large
         if args.one_file_only:
+            drop_index(folder)
             run_once(CHECK + ["--cache-dir", str(folder / "cache")], folder)  # warm cache and bytecode
             for label, run, _ in one_file_rows(folder, manifest, times, folder / "cache"):
                 print(f"| {label} | {run.wall:.3f} | - | - | {run.max_rss / 1024:.0f} | {run.tree_rss / 1024:.0f} | - |")
