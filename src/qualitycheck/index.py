@@ -43,6 +43,7 @@ from qualitycheck.config import Config
 from qualitycheck.errors import UserError
 from qualitycheck.model import DocumentRef
 from qualitycheck.paths import display_path
+from qualitycheck.reading import read_file_bytes
 from qualitycheck.records import record
 from qualitycheck.ruleset import ActiveRule
 
@@ -162,7 +163,7 @@ def describe(config: Config, path: Path, result) -> Optional[IndexedFile]:
     """An IndexedFile for `path` and its FileResult, or None when the file cannot be read now."""
     try:
         stat = os.stat(path)
-        data = path.read_bytes()
+        data = read_file_bytes(path, stat.st_size)
     except OSError:
         return None
     return IndexedFile(_relative(config, path), file_sha256(data), stat.st_size, stat.st_mtime_ns,
@@ -349,7 +350,7 @@ def _is_fresh(connection: sqlite3.Connection, path: Path, stored: StoredFile, bu
         return True
     (sha256,) = connection.execute("SELECT sha256 FROM files WHERE id = ?", (file_id,)).fetchone()
     try:
-        return file_sha256(path.read_bytes()) == sha256
+        return file_sha256(read_file_bytes(path, stat.st_size)) == sha256
     except OSError:
         return False
 

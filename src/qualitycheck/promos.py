@@ -20,7 +20,7 @@ from qualitycheck.lazyre import lazy_compile
 from qualitycheck.urls import find_links
 
 
-def _has_url(text: str, lowered: Optional[str] = None) -> bool:
+def has_url(text: str, lowered: Optional[str] = None) -> bool:
     """Whether `text` holds the start of a URL ("://", or "www." in any case); `lowered` is `text.lower()`
     when the caller has it."""
     return "://" in text or "www." in (text.lower() if lowered is None else lowered)
@@ -118,7 +118,7 @@ def label_only(line: str, separator: bool = True) -> bool:
 def bare_url(line: str) -> Optional[str]:
     """The URL when a line holds nothing but one URL (behind a bullet, in <angle> brackets or a bare link)."""
     stripped = line.strip()
-    if not stripped or not _has_url(stripped):
+    if not stripped or not has_url(stripped):
         return None
     links = list(find_links(stripped))
     if len(links) != 1:
@@ -126,7 +126,7 @@ def bare_url(line: str) -> Optional[str]:
     link = links[0]
     if stripped[link.link_start:link.link_start + 1] == "!":
         return None  # a Markdown image
-    if link.kind == "markdown" and link.label and len(link.label.split()) <= 2 and not _has_url(link.label):
+    if link.kind == "markdown" and link.label and len(link.label.split()) <= 2 and not has_url(link.label):
         return None  # a button ("[Donate](...)"), not a link to an article
     rest = (stripped[: link.link_start] + stripped[link.link_end:])
     rest = _BULLET.sub("", rest).strip(" \t.,;:")
@@ -217,7 +217,7 @@ def _find_widgets(lines: list[str], lowered_text: Optional[str] = None) -> list[
     widgets: list[Widget] = []
     total = len(lines)
     # a bare URL needs a URL ("://" or "www."): in most texts no line has one
-    urls = _has_url(lowered_text, lowered_text) if lowered_text is not None else _has_url("\n".join(lines))
+    urls = has_url(lowered_text, lowered_text) if lowered_text is not None else has_url("\n".join(lines))
     in_code = False
     previous = ""  # the last non-blank line before the current one
     i = 0

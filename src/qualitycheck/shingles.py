@@ -34,6 +34,7 @@ from array import array
 from typing import NamedTuple, Sequence
 
 from qualitycheck.lazyre import lazy_compile
+from qualitycheck.promos import has_url
 
 NUM_PERM = 128
 BANDS = 42
@@ -91,7 +92,7 @@ def normalize_words(text: str) -> list[bytes]:
     """
     text = _HYPHEN_BREAK.sub("", text)
     text = _PROMO_OR_URL_LINE.sub("\n", "\n" + text)
-    if "://" in text or "www." in text.lower():  # the URL pattern ignores case: so does this test
+    if has_url(text):  # "www." in any case, as the URL pattern ignores case
         text = _without_urls(text)
     if text.isascii():
         data = text.encode("ascii")

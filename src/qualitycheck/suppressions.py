@@ -181,6 +181,27 @@ class _Tracked:
             self.timelines[rule] = ([line for line, _ in pairs], [index for _, index in pairs])
         return self.timelines[rule]
 
+    def stray_enables(self, active: frozenset[str]) -> Iterator[tuple[Directive, str]]:
+        """(directive, message) for each `enable` comment that ends nothing: none of its rules is disabled there,
+        by the same timelines that decide what is suppressed. Rules that did not run are not judged."""
+        mentioned = {name for _, names in self.resolved for name in names}
+        for index, (directive, names) in enumerate(self.resolved):
+            if directive.kind != "enable":
+                continue
+            if not names:  # a rule no comment names ("") is disabled only by a bare `disable`
+                if not any(self._disabled_before(rule, index) for rule in mentioned | {""}):
+                    yield directive, "unused suppression: 'enable' with no 'disable' above it to end"
+                continue
+            for name in names:
+                if name in active and not self._disabled_before(name, index):
+                    yield directive, f"unused suppression: 'enable' of {name!r} with no 'disable' of it above"
+
+    def _disabled_before(self, rule: str, index: int) -> bool:
+        """Whether `rule` is disabled just before directive `index` (which is on its timeline)."""
+        _, indexes = self.timeline(rule)
+        position = indexes.index(index)
+        return position > 0 and self.resolved[indexes[position - 1]][0].kind == "disable"
+
     def suppressor(self, finding: Finding) -> Optional[int]:
         """The index of the directive that suppresses `finding`, if any.
 
@@ -202,39 +223,6 @@ class _Tracked:
         if position and self.resolved[indexes[position - 1]][0].kind == "disable":
             return indexes[position - 1]
         return whole_article
-
-
-def _stray_enables(resolved: list[tuple[Directive, tuple[str, ...]]], active: frozenset[str]
-                   ) -> Iterator[tuple[Directive, str]]:
-    """(directive, message) for each `enable` comment that ends nothing: no rule it names is disabled there.
-
-    The comments are replayed in file order: a bare `disable` disables every
-    rule (a named `enable` after it re-enables one), a named one its rules;
-    a bare `enable` ends everything. Rules that did not run are not judged,
-    as for `disable`.
-    """
-    everything = False  # a bare `disable` is in force
-    reenabled: set[str] = set()  # rules enabled again since that bare `disable`
-    named: set[str] = set()  # rules disabled by name
-    for directive, names in resolved:
-        if directive.kind == "disable":
-            if not names:
-                everything, reenabled, named = True, set(), set()
-            elif everything:
-                reenabled.difference_update(names)
-            else:
-                named.update(names)
-        elif directive.kind == "enable" and not names:
-            if not everything and not named:
-                yield directive, "unused suppression: 'enable' with no 'disable' above it to end"
-            everything, reenabled, named = False, set(), set()
-        elif directive.kind == "enable":
-            for name in names:
-                if name in active and not ((everything and name not in reenabled) or name in named):
-                    yield directive, f"unused suppression: 'enable' of {name!r} with no 'disable' of it above"
-            if everything:
-                reenabled.update(names)
-            named.difference_update(names)
 
 
 @record
@@ -325,7 +313,7 @@ class SuppressionPolicy:
         for document in tracked.values():
             for (directive, names), used in zip(document.resolved, document.used):
                 unused.extend(self._unused_names(document.suppressions, directive, names, used))
-            for directive, message in _stray_enables(document.resolved, self.active):
+            for directive, message in document.stray_enables(self.active):
                 unused.extend(self._unused(document.suppressions, directive, message))
         for finding in unused:
             if self._ignored_by_path(finding, path_cache):
