@@ -25,7 +25,7 @@ FERRY = [
     "familiar with the project estimated the bill at several million euros, most of it for steel and labour.",
 ]
 
-OPTIONS = {"formats": {}, "min-width": 55, "max-width": 140}
+OPTIONS = {"formats": {}, "min-width": 40, "max-width": 140}  # the defaults
 
 
 def wraps(text: str, fmt: str = "txt", **options) -> list[tuple[int, int, str]]:
@@ -336,3 +336,36 @@ def test_wrapped_lines_inside_a_code_fence_are_not_wraps():
     fenced = "```text\n" + BEEKEEPERS.split("\n\n")[0] + "\n```\n\n"
     assert spans(fenced + BEEKEEPERS, "md") == [(7, 9), (11, 12), (14, 16)]
     assert spans(fenced.replace("```", "~~~") + BEEKEEPERS, "txt") == [(7, 9), (11, 12), (14, 16)]
+
+
+COLUMN = """\
+LAKEFORD — The volunteer fire brigade in this
+village of 900 people has bought its first new
+engine in thirty years, after a two-year appeal
+that raised most of the money at bake sales.
+
+The old engine will go to a museum in the
+county town, where it will be restored.
+
+Chief officer Mira Kovac said the crew would
+train on the new engine through the winter.
+"""
+
+COUPLETS = """\
+The ferry crossed at a quarter to nine,
+the gulls came after in a ragged line.
+
+A keeper waved from the northern light,
+and the bay went quiet, and the bay went white.
+
+The poem, written by a retired lighthouse keeper, won the county prize on Saturday.
+"""
+
+
+def test_a_narrow_newspaper_column_is_a_wrap_when_a_paragraph_has_three_lines():
+    assert wraps(COLUMN) == [(1, 4, "paragraph hard-wrapped at about 47 columns (4 lines); join the lines")]
+
+
+def test_narrow_two_line_paragraphs_are_not_enough_evidence():
+    assert wraps(COUPLETS) == []
+    assert wraps(COLUMN, **{"min-width": 55}) == []

@@ -34,7 +34,7 @@ from qualitycheck.paragraphs import code_mask, unwrap
 DOCS = """\
 ## What it does
 Finds paragraphs that are hard-wrapped mid-sentence: every line ends just
-before the same width (anywhere from about 60 to 110 columns) and the sentence
+before the same width (anywhere from about 40 to 110 columns) and the sentence
 runs on in the next line, sometimes with a word split by a hyphen
 ("inter-" / "national"). One finding per wrapped paragraph, spanning its
 lines; the message gives the detected width. The fix joins the lines.
@@ -73,8 +73,9 @@ rules:
 - `formats` (object, default `{}`): input format name (`txt`, `md`, `jsonl`, or
   a plugin loader's) to `true`/`false`; a format set to `false` is not checked.
   Every format is checked by default.
-- `min-width` (integer, default 55): narrower wrap widths are not reported
-  (verse and short lines stay under it).
+- `min-width` (integer, default 40): narrower wrap widths are not reported
+  (verse and short lines stay under it). Below 55 columns (a newspaper
+  column) a paragraph needs three lines or more to count.
 - `max-width` (integer, default 140): wider lines are never taken for a wrap.
 """
 
@@ -89,7 +90,7 @@ OPTIONS_SCHEMA = {
             "description": "Input format -> false to skip files of that format (e.g. {md: false} for Markdown "
                            "wrapped on purpose).",
         },
-        "min-width": {"type": "integer", "minimum": 20, "default": 55,
+        "min-width": {"type": "integer", "minimum": 20, "default": 40,
                       "description": "Narrowest wrap width reported."},
         "max-width": {"type": "integer", "minimum": 20, "default": 140,
                       "description": "Widest line taken for a wrapped line."},
@@ -234,6 +235,10 @@ class _Lines:
         return strong
 
 
+# Below this width (a newspaper column of a PDF), two lines are no evidence: verse couplets are as wide.
+_NARROW = 55
+
+
 def _length_floor(min_width: int) -> int:
     """The shortest line whose length is evidence of the wrap width."""
     return max(min_width - 15, 20)
@@ -324,7 +329,7 @@ def _runs(breaks: list[int]) -> Iterator[tuple[int, int]]:
     yield first, previous + 1
 
 
-def find_wraps(lines: list[str], markdown: bool, min_width: int = 55, max_width: int = 140,
+def find_wraps(lines: list[str], markdown: bool, min_width: int = 40, max_width: int = 140,
                text: Optional[str] = None) -> Iterator[tuple[int, int, int]]:
     """(first line, last line, width) of each hard-wrapped paragraph; lines 1-based, inclusive.
 
@@ -379,6 +384,8 @@ def _looks_wrapped(facts: _Lines, strong: list[bool], first: int, last: int, wid
     if solid * 2 < count + (count == 1):
         return False  # breaks that neither read on mid-sentence nor are forced by the width: verse in a wrapped file
     if count == 1:  # a two-line paragraph: the break must be mid-sentence and the width confirmed elsewhere
+        if width < _NARROW:
+            return False  # a couplet of verse looks the same
         tight = length[first] >= fits
         return (support >= 3 and not ends_terminal[first] and (ends_word[first] or tight)
                 and (ends_terminal[last] or facts.ends_colon[last]))  # and ends like a paragraph
@@ -406,7 +413,7 @@ def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issu
         return
     lines = document.lines
     markdown = document.format == "md"
-    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 55), options.get("max-width", 140),
+    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 40), options.get("max-width", 140),
                                          document.text):
         count = last - first + 1
         message = f"paragraph hard-wrapped at about {width} columns ({count} lines); join the lines"
