@@ -135,6 +135,11 @@ def test_a_block_of_urls_is_one_finding_and_labelled_lists_span_their_entries(ca
     ("► Related: “Dam levels fall to record low”", "Dam levels fall to record low"),
     ("**Read more:** [Dam levels fall](https://x.example/dam-levels-fall)", "Dam levels fall"),
     ("See also Dam levels fall to record low", "Dam levels fall to record low"),
+    ("Keep reading → Dam levels fall to record low", "Dam levels fall to record low"),
+    ("Continue reading: Dam levels fall to record low", "Dam levels fall to record low"),
+    ("**Also from our water desk:** [Dam levels fall](https://x.example/dam)", "Dam levels fall"),
+    ("More from the business pages | Dam levels fall to record low", "Dam levels fall to record low"),
+    ("Readers also liked: Dam levels fall to record low", "Dam levels fall to record low"),
 ])
 def test_promo_labels_markers_and_cases(line, title):
     promo = match_promo(line)
@@ -148,6 +153,10 @@ def test_promo_labels_markers_and_cases(line, title):
     "See also the appendix of the report.",
     "Watch the water levels closely this summer.",
     "More on this: the ministry said it would publish a plan after the summer, once the engineers' report has been reviewed by the board.",
+    "Keep reading the small print before you sign, the ombudsman advised.",
+    "More from the interview will be published on Sunday.",
+    "Elsewhere on the coast, fishermen stayed in port.",
+    "People are reading the report line by line.",
 ])
 def test_prose_and_buttons_are_not_promos(line):
     assert match_promo(line) is None
@@ -267,3 +276,17 @@ def test_bare_list_header_and_a_more_label_are_promos():
              "More than 300 people attended the meeting."]
     assert [(w.kind, w.first, w.last, w.label) for w in find_widgets(lines)] == [
         ("promo", 3, 3, "More"), ("list", 5, 7, "Most read")]
+
+
+def test_desk_and_readers_headers_above_headlines_are_lists():
+    from qualitycheck.promos import find_widgets
+
+    lines = ["The ferry will run hourly from May.", "",
+             "MORE FROM THE HARBOUR DESK", "- Pier reopens after storm repairs", "- Fish market moves indoors", "",
+             "Elsewhere on our coast pages", "• Lifeboat crew rescue two kayakers", "• Bay lights switched on", "",
+             "What other readers are opening now", "* Toll rise approved", "* New bus route to the port", "",
+             "More from the minister", "- She said the budget was final.", "- She took no questions.", "",
+             "More than 300 people attended the meeting."]
+    assert [(w.kind, w.first, w.last, w.label) for w in find_widgets(lines)] == [
+        ("list", 3, 5, "MORE FROM THE HARBOUR DESK"), ("list", 7, 9, "Elsewhere on our coast pages"),
+        ("list", 11, 13, "What other readers are opening now")]

@@ -25,14 +25,18 @@ def has_url(text: str, lowered: Optional[str] = None) -> bool:
     when the caller has it."""
     return "://" in text or "www." in (text.lower() if lowered is None else lowered)
 
+# A section or desk of the site, after "More from", "Also from", "Elsewhere on": "the district desk", "our site".
+_DESK = r"(?:the\s+|our\s+|this\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}"
 # Bullets, arrows and emphasis that may stand before a label.
 _MARKERS = r"(?:[-*+•·▪▫◦‣⁃►▶▸▹➤➔➜➝➞→⇒»›>=~]+|\d{1,2}[.)])?"
 _LABELS = (
     r"related(?:\s+(?:articles?|stor(?:y|ies)|coverage|content|reading|news|posts?|links?|topics?|video))?"
-    r"|read\s+(?:also|more|next|this|too)"
-    r"|also\s+read|also\s+see|see\s+also|see\s+more"
-    r"|more(?:\s+(?:on\s+(?:this|that)(?:\s+(?:story|topic|subject))?|on\s+the\s+topic|from\s+(?:us|our\s+site)"
-    r"|to\s+read|stories|news|coverage))?|explore\s+more"
+    r"|read\s+(?:also|more|next|this|too)|(?:keep|continue)\s+reading"
+    r"|also\s+read|also\s+see|also\s+from\s+" + _DESK + r"|see\s+also|see\s+more"
+    r"|more(?:\s+(?:on\s+(?:this|that)(?:\s+(?:story|topic|subject))?|on\s+the\s+topic|from\s+(?:us|our\s+site"
+    r"|" + _DESK + r")|to\s+read|stories|news|coverage))?|explore\s+more|elsewhere\s+(?:on|in|at|from)\s+" + _DESK
+    + r"|(?:what\s+)?(?:other\s+)?(?:readers|people|others)\s+(?:are\s+)?(?:also\s+)?"
+    r"(?:reading|viewing|watching|opening|read|viewed|liked)(?:\s+(?:right\s+)?now)?"
     r"|recommended(?:\s+(?:reading|stories|for\s+you|articles?))?"
     r"|(?:you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in))"
     r"|further\s+reading|don['’]?t\s+miss|must\s+read|what\s+to\s+read\s+next|editor['’]?s\s+picks?"
@@ -55,7 +59,7 @@ _PROMO_LEAD_SET = frozenset(_PROMO_LEAD)
 # letter that the regex takes for one case-insensitively (such as "ſ" for "s"). Most lines of prose
 # start otherwise ("The", "A ", "In") and are told without the regex.
 _LABEL_STARTS = ("rel", "rea", "als", "see", "mor", "exp", "rec", "you", "fur", "don", "mus", "wha", "edi", "top",
-                 "lat", "tre", "pop", "mos", "wat", "lis")
+                 "lat", "tre", "pop", "mos", "wat", "lis", "kee", "con", "els", "oth", "peo")
 _LABEL_HEADS = frozenset(a + b + c for start in _LABEL_STARTS for a in (start[0], start[0].upper())
                          for b in (start[1], start[1].upper()) for c in (start[2], start[2].upper()))
 

@@ -28,9 +28,11 @@ DOCS = """\
 ## What it does
 Finds what a related-articles widget leaves in the body of a scraped article:
 promo lines ("Related article: <title>", "Read also:", "READ MORE:",
-"See also", "More on this:", with or without an arrow or bullet before them,
-in any case), a promo label followed by a list of links or titles ("Most
-read" above two or more bulleted headlines), and bare URLs or
+"See also", "More on this:", "Keep reading →", "Also from our health desk:",
+with or without an arrow or bullet before them, in any case), a promo label
+followed by a list of links or titles ("Most read", "More from the district
+desk", "Elsewhere on our site" or "What other readers are reading" above two
+or more bulleted headlines), and bare URLs or
 blocks of URLs dumped between paragraphs. One finding per promo line, list
 or URL block.
 
