@@ -177,7 +177,7 @@ def test_block_without_any_listed_phrase_is_found_by_its_shape(capsys, report_va
     message = found[0]["message"]
     assert message.startswith("donation appeal left from the web page (3 lines): ")
     assert message == ('donation appeal left from the web page (3 lines): speaks to the reader ("We", "us"); '
-                       'asks for money ("$4"); no one is quoted or cited')
+                       'calls to action ("Back us"); asks for money ("$4"); no one is quoted or cited')
 
 
 SIGN_OFF = """\
@@ -446,3 +446,51 @@ def test_a_reader_asked_whether_they_liked_the_piece_is_an_appeal_but_a_quoted_r
     assert spans(findings) == [("orchard.md", 5, 1, 5, 75)]
     assert findings[0]["message"] == ('donation appeal left from the web page (1 line): contains "Enjoyed this article"; '
                                       'calls to action ("Keep"); asks for money ("£3")')
+
+
+BUTTONS_AND_ASKS = """\
+This site keeps small files on your device to count visits.
+[ Allow everything ]  [ Adjust settings ]  [ Essential only ]
+
+The tram line to the airport will open in April, two months late, the transport authority said on Tuesday after the last safety inspection of the overhead wires was completed.
+
+It looks like something in your browser is blocking parts of this page.
+Whitelist our site so we can keep the transport desk free to read.
+
+Engineers found that two substations could not carry the load of full trains at rush hour, and new transformers had to be ordered from a supplier abroad, the authority's chief engineer told reporters.
+
+Covering city hall is slow, careful work.
+Pitch in $4 a month to keep the watchdog desk going.
+Back our newsroom today.
+
+Tickets will cost the same as on the bus network, and the first week of service will be free.
+
+Email  ·  Print  ·  Save for later  ·  Copy link
+
+Read the free e-paper first: scan the QR code on page 3 and get our app free for your first two months.
+"""
+
+
+def test_button_rows_ad_blocker_requests_and_asks_without_listed_phrases_are_found(capsys, report_validator):
+    write("tram.txt", BUTTONS_AND_ASKS)
+    _, found = run(capsys, report_validator)
+    assert [(f["line"], f["end_line"], f["message"]) for f in found] == [
+        (1, 2, 'cookie banner left from the web page (2 lines): speaks to the reader ("your"); calls to action '
+               '("Allow"); button label "[ Allow everything ]  [ Adjust settings ]  [ Essential only ]"; '
+               'no one is quoted or cited'),
+        (6, 7, 'advertisement left from the web page (2 lines): speaks to the reader ("your", "our", "we"); '
+               'calls to action ("Whitelist"); no one is quoted or cited'),
+        (12, 13, 'donation appeal left from the web page (2 lines): speaks to the reader ("our"); calls to action '
+                 '("Pitch in", "Back our"); asks for money ("$4"); no one is quoted or cited'),
+        (17, 19, 'app promo left from the web page (2 lines): contains "Copy link", "get our app"; speaks to the '
+                 'reader ("our", "your"); calls to action ("Read", "scan"); no one is quoted or cited'),
+    ]
+
+
+def test_a_long_story_line_naming_pop_ups_with_one_verb_is_the_story(capsys, report_validator):
+    write("popups.md", """\
+        Readers are closing the tab
+
+        For most people who read news on a phone, the routine is familiar: open a story, dismiss a cookie banner, dismiss a newsletter overlay, and meet a box counting how many free stories remain.
+        """)
+    assert run(capsys, report_validator) == (0, [])

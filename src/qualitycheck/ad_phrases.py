@@ -109,6 +109,10 @@ PATTERNS = {
     "comment widget": [
         r"^\(?\d+\)?\s+(?:comments?|replies|responses)\b", r"^(?:comments?|replies)\s*\(\d+\)$",
     ],
+    # A line of nothing but bracketed buttons: "[ Accept all ] [ Settings ]".
+    "site buttons": [
+        r"^(?:\[[^\[\]]{1,40}\]\s*){2,}$",
+    ],
 }
 
 # Vocabulary the block detector weighs. None of it flags a line alone.
@@ -128,7 +132,8 @@ CUES = {
         "disable", "turn", "upgrade", "unlock", "start", "try", "continue", "read", "remind", "manage", "please",
         "don't", "do not", "never", "help", "keep", "chip", "pledge", "enter", "choose", "select", "sign-up",
         "visit", "discover", "explore", "claim", "save", "buy", "order", "shop", "view", "forward", "update",
-        "unsubscribe", "consider", "bet", "play", "stream", "watch", "listen", "grab", "open",
+        "unsubscribe", "consider", "bet", "play", "stream", "watch", "listen", "grab", "open", "whitelist",
+        "allowlist", "scan", "pitch in", "back us", "back our",
     ],
     # Verbs and phrases that attribute a statement: reported speech is the story.
     "reporting": [
@@ -200,7 +205,7 @@ CUES = {
                 "app store", "google play", "mobile app", "our app", "notifications",
             ],
             "weak": [
-                "app", "apps", "download", "install", "alerts", "android", "iphone", "ios",
+                "app", "apps", "download", "install", "alerts", "android", "iphone", "ios", "qr code", "e-paper",
             ],
         },
         "comment widget": {
@@ -214,6 +219,7 @@ CUES = {
         "advertisement": {
             "strong": [
                 "advertisement", "advertisements", "advertising", "adblock", "ad blocker", "sponsored", "ads",
+                "adblocker", "ad-blocker", "ad blockers", "whitelist", "allowlist",
             ],
             "weak": [
                 "ad", "partner", "promoted",

@@ -414,6 +414,7 @@ def _visible(line: str) -> str:
     return _MARKDOWN_LINK.sub(lambda m: m.group(1), line) if "](" in line else line
 
 
+_NON_WORD_TOKEN = lazy_compile(r"(?:^|\s)[^\w\s]+(?=\s|$)")  # "·", "|", "[", "→" standing alone
 _MARKDOWN_LINK = lazy_compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
 
@@ -433,6 +434,9 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
                                hash_line(last), len(last_line), "", last))
     stripped = " ".join(_visible(lines[n - 1]).strip() for n in numbers)
     word_count = stripped.count(" ") + 1
+    if "  " in stripped or _NON_WORD_TOKEN.search(stripped):
+        # a row of buttons ("Print  ·  Copy link", "[ Accept ]  [ Reject ]"): separators are not words
+        word_count = sum(1 for token in stripped.split() if any(c.isalnum() for c in token))
     short = word_count <= SHORT_WORDS
     label_key = " ".join(_LABEL_STRIP.sub("", stripped.lower()).split()) if word_count <= 5 else ""
     label_category = lists.labels.get(label_key) if label_key else None
@@ -457,8 +461,10 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
         if lists.patterns is not None:
             for m in lists.patterns.finditer(normalized):
                 pattern_hits += 1
-                tally.add_category(lists.pattern_categories[m.lastgroup], _W_PATTERN)
-                evidence.append(("pattern", m.group().strip()))
+                category = lists.pattern_categories[m.lastgroup]
+                tally.add_category(category, _W_PATTERN)
+                # a row of buttons is named as its labels, as the reader sees them; other patterns by what matched
+                evidence.append(("label", stripped) if category == "site buttons" else ("pattern", m.group().strip()))
         m = _PRICE.search(stripped) if _DIGIT.search(stripped) else None  # a price has a digit
         if m:
             price = True
@@ -492,9 +498,10 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
         else:
             kind = NEUTRAL
     elif (score >= _LONG_BLOCK and score / word_count >= _LONG_DENSITY and about_site
-          and tally.you + tally.we + tally.imp + pattern_hits):
+          and (tally.you + tally.we + pattern_hits or tally.imp >= 2 or (tally.imp and tally.phrases))):
         # a long line must speak to the reader itself; a listed phrase inside a third-person sentence
-        # ("sites that ask visitors to accept all cookies saw ...") is the story reporting on it
+        # ("sites that ask visitors to accept all cookies saw ...") is the story reporting on it, and so
+        # is one verb without a listed phrase ("the routine: open a story, dismiss a cookie banner, ...")
         kind = BLOCK
     elif score >= _LONG_WEAK and reader:
         kind = WEAK
