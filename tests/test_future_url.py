@@ -72,6 +72,13 @@ def test_month_only_urls_count_only_when_the_whole_month_is_later():
                                        "2021-05-31")
 
 
+def test_a_year_and_month_folder_above_a_slug_in_running_text():
+    text = "The pilot (https://bus.example/news/202106/dial-a-ride-pilot) and https://bus.example/story/202106 .\n"
+    found = issues(text, {"date": "2021-05-31"})
+    assert [(i.column, i.end_column) for i in found] == [(12, 61)]
+    assert found[0].message.startswith("URL dated June 2021 is 1 month later")
+
+
 def test_numeric_ids_are_not_dates():
     text = ("Item https://shop.example.org/item/20251399/ and https://archive.example.org/1234/5678/ "
             "and https://example.org/2023/1234/ and https://example.org/p/99990101/ and "
@@ -88,6 +95,9 @@ def test_numeric_ids_are_not_dates():
     ("/2015/10/05/site-relative/", "2015-10-05"),
     ("https://a.example/2025/06/", "June 2025"),
     ("https://a.example/2025/06/slug", "June 2025"),
+    ("https://a.example/news/202506/bus-pilot-judged-a-success", "June 2025"),
+    ("https://a.example/story/202506", None),
+    ("https://a.example/news/202513/slug", None),
     ("https://a.example/item/20251399/", None),
     ("https://a.example/1234/5678/", None),
     ("https://a.example/search?from=2025-06-25", None),

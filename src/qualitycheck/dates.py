@@ -78,6 +78,8 @@ _URL_YMD = lazy_compile(r"(?:^|[/_.-])((?:19|20)\d{2})([/_.-])(\d{1,2})\2(\d{1,2
 _URL_COMPACT = lazy_compile(r"(?:^|[/_.-])((?:19|20)\d{2})(\d{2})(\d{2})(?=$|[/_.-])")
 _URL_NAMED_MONTH = lazy_compile(r"/((?:19|20)\d{2})/(" + _MONTH + r")/(\d{1,2})(?=$|[/_.-])")  # /2021/dec/02/
 _URL_MONTH = lazy_compile(r"/((?:19|20)\d{2})/(\d{1,2})(?=$|/(?!\d{1,2}(?:$|[/_.-])))")
+# /202305/slug: a folder of year and month, then a segment with a letter (a numeric id is the last segment)
+_URL_COMPACT_MONTH = lazy_compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])/(?=[^/?#]*[a-zA-Z])")
 _URL_PATH = lazy_compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*|^www\.[^/?#]*", re.IGNORECASE)
 
 
@@ -202,7 +204,8 @@ def url_path_date(url: str) -> Optional[UrlDate]:
     /2025/jun/25/)
     must be real calendar days between 1990 and 2099 and whole tokens between
     separators, so numeric ids (/item/20251399/, /1234/5678/, /2023/1234/)
-    do not count. A year and month alone (/2025/06/) give a month-only date.
+    do not count. A year and month alone (/2025/06/, or /202506/ as a folder
+    above a slug) give a month-only date.
     """
     path = url_path(url)
     if not any(ch.isdigit() for ch in path):
@@ -219,10 +222,11 @@ def url_path_date(url: str) -> Optional[UrlDate]:
         found = _valid(int(match.group(1)), _MONTHS[match.group(2)[:3].lower()], int(match.group(3)))
         if found:
             return UrlDate(found)
-    for match in _URL_MONTH.finditer(path):
-        found = _valid(int(match.group(1)), int(match.group(2)), 1)
-        if found:
-            return UrlDate(found, month_only=True)
+    for pattern in (_URL_MONTH, _URL_COMPACT_MONTH):
+        for match in pattern.finditer(path):
+            found = _valid(int(match.group(1)), int(match.group(2)), 1)
+            if found:
+                return UrlDate(found, month_only=True)
     return None
 
 

@@ -99,7 +99,7 @@ _NOTE_START = lazy_compile(
     r"(?:\s*\([^)\n]{0,40}\)|\s+(?:on|from|at|in)\s+[^:\n]{1,40}?|\s+\d[^:\n]{0,30}?)?"
     r"[*_\]]*\s*(?:[:\u2013\u2014.]|-\s)"
 )
-_DATE_HINT = lazy_compile(r"[/_.-](?:19|20)\d\d(?:[/_.-](?:\d|[A-Za-z]{3}/\d)|\d{4})")  # where a URL path date may be
+_DATE_HINT = lazy_compile(r"[/_.-](?:19|20)\d\d(?:[/_.-](?:\d|[A-Za-z]{3}/\d)|\d{4}|\d\d/)")  # where a URL path date may be
 _UPDATES_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s+.*\b(?i:updates?|editor[\u2019']?s\s+notes?|corrections?|addend(?:um|a))\b")
 _HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s")
 
