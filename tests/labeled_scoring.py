@@ -1,6 +1,6 @@
-"""Shared checks for the labeled article sets (tests/labeled, tests/heldout).
+"""Shared checks for the labeled article sets (tests/labeled, tests/heldout, tests/probes).
 
-Both sets are scored the same way (qualitycheck.evaluation): the five
+All sets are scored the same way (qualitycheck.evaluation): the five
 single-article rules, "today" fixed so future-url results do not move with
 the calendar, and precision and recall of at least THRESHOLD per rule. On
 failure the message lists every false positive and false negative as

@@ -140,10 +140,16 @@ def test_a_block_of_urls_is_one_finding_and_labelled_lists_span_their_entries(ca
     ("**Also from our water desk:** [Dam levels fall](https://x.example/dam)", "Dam levels fall"),
     ("More from the business pages | Dam levels fall to record low", "Dam levels fall to record low"),
     ("Readers also liked: Dam levels fall to record low", "Dam levels fall to record low"),
+    ("People also read: Dam levels fall to record low", "Dam levels fall to record low"),
+    ("Others are reading → Dam levels fall to record low", "Dam levels fall to record low"),
 ])
 def test_promo_labels_markers_and_cases(line, title):
+    from qualitycheck.promos import find_widgets
+
     promo = match_promo(line)
     assert promo is not None and promo.title == title
+    # the scan's first-letters prefilter (promos._LABEL_STARTS) lets every label through
+    assert [(w.kind, w.first, w.label) for w in find_widgets(["", line, ""])] == [("promo", 2, promo.label)]
 
 
 @pytest.mark.parametrize("line", [

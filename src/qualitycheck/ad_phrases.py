@@ -109,10 +109,6 @@ PATTERNS = {
     "comment widget": [
         r"^\(?\d+\)?\s+(?:comments?|replies|responses)\b", r"^(?:comments?|replies)\s*\(\d+\)$",
     ],
-    # A line of nothing but bracketed buttons: "[ Accept all ] [ Settings ]".
-    "site buttons": [
-        r"^(?:\[[^\[\]]{1,40}\]\s*){2,}$",
-    ],
 }
 
 # Vocabulary the block detector weighs. None of it flags a line alone.

@@ -414,6 +414,7 @@ def _visible(line: str) -> str:
     return _MARKDOWN_LINK.sub(lambda m: m.group(1), line) if "](" in line else line
 
 
+_BUTTON_ROW = lazy_compile(r"^(?:\[[^\[\]]{1,40}\]\s*){2,}$")  # "[ Accept all ]  [ Settings ]"
 _NON_WORD_TOKEN = lazy_compile(r"(?:^|\s)[^\w\s]+(?=\s|$)")  # "·", "|", "[", "→" standing alone
 _MARKDOWN_LINK = lazy_compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 
@@ -440,6 +441,8 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
     short = word_count <= SHORT_WORDS
     label_key = " ".join(_LABEL_STRIP.sub("", stripped.lower()).split()) if word_count <= 5 else ""
     label_category = lists.labels.get(label_key) if label_key else None
+    if label_category is None and stripped[:1] == "[" and _BUTTON_ROW.match(stripped):
+        label_category = "site buttons"  # a row of bracketed buttons: a label each
 
     def info(kind: str, score: float = 0.0, **extra: Any) -> LineInfo:
         return _info(first, kind, last_line, score, short=short, last=last, joined=stripped, **extra)
@@ -461,10 +464,8 @@ def _classify(numbers: list[int], lines: list[str], tallies: dict[int, _Tally], 
         if lists.patterns is not None:
             for m in lists.patterns.finditer(normalized):
                 pattern_hits += 1
-                category = lists.pattern_categories[m.lastgroup]
-                tally.add_category(category, _W_PATTERN)
-                # a row of buttons is named as its labels, as the reader sees them; other patterns by what matched
-                evidence.append(("label", stripped) if category == "site buttons" else ("pattern", m.group().strip()))
+                tally.add_category(lists.pattern_categories[m.lastgroup], _W_PATTERN)
+                evidence.append(("pattern", m.group().strip()))
         m = _PRICE.search(stripped) if _DIGIT.search(stripped) else None  # a price has a digit
         if m:
             price = True

@@ -25,6 +25,7 @@ def has_url(text: str, lowered: Optional[str] = None) -> bool:
     when the caller has it."""
     return "://" in text or "www." in (text.lower() if lowered is None else lowered)
 
+
 # A section or desk of the site, after "More from", "Also from", "Elsewhere on": "the district desk", "our site".
 _DESK = r"(?:the\s+|our\s+|this\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}"
 # Bullets, arrows and emphasis that may stand before a label.

@@ -44,7 +44,8 @@ It reports each contiguous block once, spanning exactly its lines. A block is
 found from how boilerplate is written, not only from a phrase list: short
 lines, the reader addressed as "you", calls to action, prices and counts,
 words about the site (subscriptions, cookies, newsletters, apps, comments),
-button labels, and no reporting verbs, with the lines around as context.
+button labels (alone, or a row of them: "Email · Print · Copy link", "[ Accept
+all ] [ Settings ]"), and no reporting verbs, with the lines around as context.
 Lines that recur verbatim in many articles of the repository (a site's
 template) count as strong evidence. A sentence of the story is not flagged
 because it mentions "support", "subscribe", "cookies" or "download", nor a

@@ -79,6 +79,8 @@ rules:
 - `max-width` (integer, default 140): wider lines are never taken for a wrap.
 """
 
+MIN_WIDTH, MAX_WIDTH = 40, 140  # the defaults of `min-width` and `max-width`
+
 OPTIONS_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -90,9 +92,9 @@ OPTIONS_SCHEMA = {
             "description": "Input format -> false to skip files of that format (e.g. {md: false} for Markdown "
                            "wrapped on purpose).",
         },
-        "min-width": {"type": "integer", "minimum": 20, "default": 40,
+        "min-width": {"type": "integer", "minimum": 20, "default": MIN_WIDTH,
                       "description": "Narrowest wrap width reported."},
-        "max-width": {"type": "integer", "minimum": 20, "default": 140,
+        "max-width": {"type": "integer", "minimum": 20, "default": MAX_WIDTH,
                       "description": "Widest line taken for a wrapped line."},
     },
 }
@@ -329,7 +331,7 @@ def _runs(breaks: list[int]) -> Iterator[tuple[int, int]]:
     yield first, previous + 1
 
 
-def find_wraps(lines: list[str], markdown: bool, min_width: int = 40, max_width: int = 140,
+def find_wraps(lines: list[str], markdown: bool, min_width: int = MIN_WIDTH, max_width: int = MAX_WIDTH,
                text: Optional[str] = None) -> Iterator[tuple[int, int, int]]:
     """(first line, last line, width) of each hard-wrapped paragraph; lines 1-based, inclusive.
 
@@ -413,8 +415,8 @@ def check_broken_wrap(document: Document, context: RuleContext) -> Iterator[Issu
         return
     lines = document.lines
     markdown = document.format == "md"
-    for first, last, width in find_wraps(lines, markdown, options.get("min-width", 40), options.get("max-width", 140),
-                                         document.text):
+    for first, last, width in find_wraps(lines, markdown, options.get("min-width", MIN_WIDTH),
+                                         options.get("max-width", MAX_WIDTH), document.text):
         count = last - first + 1
         message = f"paragraph hard-wrapped at about {width} columns ({count} lines); join the lines"
         if markdown:
