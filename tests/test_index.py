@@ -16,6 +16,7 @@ import pytest
 from duplicate_fixtures import (
     DREDGING,
     FLOOD_EVACUATION,
+    FLOOD_INSURANCE,
     ORCHARD,
     PLANT_BUSINESS,
     PLANT_LOCAL,
@@ -285,9 +286,105 @@ def test_update_replaces_changed_files_adds_new_and_drops_deleted(capsys, report
     write("incoming/print.txt", wrapped(DREDGING))
     assert duplicates(capsys, report_validator, "incoming") == duplicates(capsys, report_validator, "incoming",
                                                                           "--no-index")
-    assert main(["index", "update"]) == 0
+    assert main(["index", "update"]) == 0  # the check ran one corpus rule of three: it stored nothing
     assert capsys.readouterr().out == ("updated .qualitycheck/index.sqlite: 1 added, 0 changed, 0 removed, "
                                        "5 unchanged\n")
+
+
+def indexed_files() -> dict[str, int]:
+    """Path -> id of every file the index holds (a file stored again gets a new id)."""
+    with sqlite3.connect(INDEX) as db:
+        return dict(db.execute("SELECT path, id FROM files"))
+
+
+# duplicate-article is then the only corpus rule: `--select duplicate-article` runs all the index holds
+ONLY_DUPLICATES = "version: 1\nrules:\n  ad-text: {enabled: false}\n  related-article: {enabled: false}\n"
+
+
+def test_a_checked_file_is_context_for_the_next_check_without_an_update(capsys, report_validator):
+    write("rules.yaml", ONLY_DUPLICATES)
+    archive()
+    backdate(*archive_files())
+    build(capsys)
+    write("incoming/insurance.md", markdown(FLOOD_INSURANCE, "Insurers Brace for Claims"))
+    assert duplicates(capsys, report_validator, "incoming/insurance.md") == []
+    write("incoming/insurance-print.txt", wrapped(FLOOD_INSURANCE))
+
+    found = duplicates(capsys, report_validator, "incoming/insurance-print.txt")
+
+    # The first check stored its target: the print copy is caught without `index update`, as a full run would.
+    assert found == [("incoming/insurance-print.txt", None,
+                      "same article as incoming/insurance.md (identical text after normalizing)",
+                      [("incoming/insurance.md", None, 5)])]
+    assert found == [f for f in duplicates(capsys, report_validator, "--no-index")
+                     if f[0] == "incoming/insurance-print.txt"]
+    assert sorted(indexed_files()) == ["incoming/insurance-print.txt", "incoming/insurance.md", "news/dredging.md",
+                                       "news/flood.md", "news/orchard.txt", "news/telescope.md", "wire/2022-05.jsonl"]
+
+
+def test_a_checked_file_is_stored_again_only_when_it_changed(capsys, report_validator):
+    write("rules.yaml", ONLY_DUPLICATES)
+    archive()
+    build(capsys)
+    write("incoming/orchard.txt", clean(ORCHARD))
+    duplicates(capsys, report_validator, "incoming")
+    first = indexed_files()
+
+    duplicates(capsys, report_validator, "incoming")
+    assert indexed_files() == first  # unchanged: not written again
+    write("incoming/orchard.txt", clean(TELESCOPE))
+    duplicates(capsys, report_validator, "incoming")
+    assert indexed_files()["incoming/orchard.txt"] > max(first.values())  # changed: replaced
+    assert main(["index", "update"]) == 0
+    assert capsys.readouterr().out.endswith(": 0 added, 0 changed, 0 removed, 6 unchanged\n")
+
+
+@pytest.mark.parametrize("built_for, outside", [
+    ("news", "wire/new.txt"),  # included, but outside the paths the index was built for
+    (None, "elsewhere/new.txt"),  # named on the command line, but not what `include:` names
+])
+def test_files_the_index_does_not_cover_are_not_stored(capsys, report_validator, built_for, outside):
+    write("rules.yaml", ONLY_DUPLICATES + 'include: ["news/**", "wire/**"]\n')
+    archive()
+    build(capsys, *([built_for] if built_for else []))
+    before = indexed_files()
+    write(outside, clean(FLOOD_INSURANCE))
+
+    duplicates(capsys, report_validator, outside)
+
+    assert indexed_files() == before
+    write("news/new.txt", clean(FLOOD_INSURANCE))
+    duplicates(capsys, report_validator, "news/new.txt")
+    assert "news/new.txt" in indexed_files()
+
+
+def test_a_check_of_some_of_the_corpus_rules_stores_nothing(capsys, report_validator):
+    archive()
+    build(capsys)  # ad-text, duplicate-article and related-article
+    write("incoming/orchard.txt", clean(ORCHARD))
+
+    duplicates(capsys, report_validator, "incoming")  # --select duplicate-article
+
+    assert "incoming/orchard.txt" not in indexed_files()
+    report(capsys, report_validator, "incoming")  # every rule
+    assert "incoming/orchard.txt" in indexed_files()
+
+
+def test_a_check_waits_briefly_for_an_index_another_process_writes_then_goes_on(capsys, report_validator):
+    archive()
+    build(capsys)
+    write("incoming/print.txt", wrapped(DREDGING))
+    with sqlite3.connect(INDEX, isolation_level=None) as other:
+        other.execute("BEGIN IMMEDIATE")  # an `index update` in progress
+        try:
+            code, data = report(capsys, report_validator, "incoming")
+        finally:
+            other.execute("ROLLBACK")
+
+    assert code == 1
+    assert [(f["rule"], f["path"]) for f in data["findings"] if f["rule"] == "duplicate-article"] == [
+        ("duplicate-article", "incoming/print.txt")]
+    assert "incoming/print.txt" not in indexed_files()
 
 
 def test_update_of_an_index_built_for_some_paths_stays_within_them(capsys):

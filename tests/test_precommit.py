@@ -162,3 +162,32 @@ def test_splitting_the_file_list_over_invocations_does_not_change_the_result(con
     whole = json.loads(Path("whole.json").read_text(encoding="utf-8"))
     assert hooked == sorted((f["rule"], f["path"], f["line"], f["column"], f["message"]) for f in whole["findings"])
     assert len(hooked) == 9 + 2  # 9 appeals (every 97th note) and two twins of news/harbour.md
+
+
+FERRY = ("The night ferry to the outer islands will run twice a week from March, the shipping board said on "
+         "Tuesday, after a winter in which storms cancelled more than a third of the scheduled crossings.\n\n"
+         "Captains had asked for a second vessel on the route since the old car deck failed its inspection, and "
+         "the board agreed to lease one from a northern operator until the new hull is delivered next year.\n")
+
+
+def test_an_article_committed_after_the_index_was_built_is_context_for_the_next_commit(content_repo):
+    config = (content_repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    (content_repo / ".pre-commit-config.yaml").write_text(  # every rule: the index holds what it collects
+        config.replace(f'        args: [--select, "{SELECT[1]}"]\n', ""), encoding="utf-8")
+    git(content_repo, "add", ".pre-commit-config.yaml")
+    assert commit(content_repo, "run every rule").returncode == 0
+    built = subprocess.run([sys.executable, "-m", "qualitycheck", "index", "build"], cwd=content_repo,
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    write(content_repo / "news/ferry.md", f"---\ntitle: Night ferry returns\n---\n{FERRY}")
+    git(content_repo, "add", "news/ferry.md")
+    assert commit(content_repo, "the ferry story").returncode == 0  # the hook's check stored it in the index
+    write(content_repo / "news/ferry-print.txt", FERRY)
+    git(content_repo, "add", "news/ferry-print.txt")
+
+    result = commit(content_repo, "the ferry story again, from the print edition")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert ("news/ferry-print.txt:1:1: duplicate-article [warning] same article as news/ferry.md (identical text "
+            "after normalizing)") in output.splitlines()

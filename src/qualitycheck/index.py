@@ -36,7 +36,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from qualitycheck import __version__
 from qualitycheck.config import Config
@@ -108,11 +108,12 @@ def _shown(config: Config, relative: str) -> str:
 
 # --- opening and validating -----------------------------------------------------------------------------------
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, timeout: float = 30.0) -> sqlite3.Connection:
+    """A connection that waits up to `timeout` seconds for another process's write to end."""
     if read_only:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     else:
-        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        connection = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
     return connection
 
 
@@ -427,6 +428,14 @@ def scope_of(meta: Mapping[str, str]) -> list[str]:
     return list(json.loads(meta.get("scope", "[]")))
 
 
+def _within(scope: Sequence[str], relative: str) -> bool:
+    """Whether a path (relative to the config folder) is below one of the paths an index was built for."""
+    return not scope or any(s == "." or relative == s or relative.startswith(s + "/") for s in scope)
+
+
+LEARN_TIMEOUT = 1.0  # seconds a check waits for an index another process is writing before it leaves it be
+
+
 # --- checking against the index -------------------------------------------------------------------------------
 
 @record(frozen=False)
@@ -447,8 +456,9 @@ class IndexView:
     only the documents filed under them; only those documents' files are
     checked against the disk (stat, else content hash): changed ones are
     re-read, deleted ones dropped. A rule with `index_counts` gets per-key
-    document counts instead of documents. Files added since the last
-    `index build|update` are not context until the next `index update`.
+    document counts instead of documents. `learn` stores the targets
+    afterwards; other files added since the last `index build|update` are
+    not context until the next `index update`.
     """
 
     def __init__(self, config: Config, plan, connection: sqlite3.Connection, meta: Mapping[str, str],
@@ -456,6 +466,7 @@ class IndexView:
         self.config = config
         self.plan = plan
         self.connection = connection
+        self.meta = meta
         self.built_ns = int(meta.get("built_ns", "0"))
         self.rule_ids = rule_ids
 
@@ -554,6 +565,66 @@ class IndexView:
         return relative if self._at_root else _shown(self.config, relative)
 
     _at_root: Optional[bool] = None
+
+    def learn(self, checked: Sequence[tuple[Path, Any]], covers: Callable[[Path], bool]) -> int:
+        """Store target files this check read that the index does not hold as they are now; how many were stored.
+
+        Without this, an article committed after the last `index build|update`
+        would not be context for the next commit's check: a copy of it would
+        pass. `checked` pairs each target file with its FileResult;
+        `covers(file)` says whether the index takes it (known suffix,
+        `include:`, not `exclude:`), and it must also lie within the paths the
+        index was built for. A file whose check raised an error is left to
+        `index update`, and so is every file of a check that ran other corpus
+        rules than the index holds (`--select`): a file stored without one
+        rule's data would be missing from that rule's context, and counted as
+        indexed by `update`. All in one transaction, on a connection of its
+        own (call it after `close`: the view's read transaction would keep
+        the write waiting); an index another process is writing,
+        or one this user may not write, is left as it is (the check's own
+        findings do not depend on it).
+        """
+        if set(json.loads(self.meta.get("rules", "{}"))) != set(self.rule_ids):
+            return 0
+        config, scope = self.config, scope_of(self.meta)
+        candidates = {_relative(config, path): (path, result) for path, result in checked
+                      if not result.errors and covers(path)}
+        candidates = {relative: item for relative, item in candidates.items() if _within(scope, relative)}
+        if not candidates:
+            return 0
+        try:
+            connection = _connect(index_path(config), read_only=False, timeout=LEARN_TIMEOUT)
+        except sqlite3.Error:
+            return 0
+        try:
+            stored = {row[0]: row[1:] for chunk in _chunks(sorted(candidates)) for row in connection.execute(
+                f"SELECT path, id, size, mtime_ns FROM files WHERE path IN ({','.join('?' * len(chunk))})", chunk)}
+            replaced, files = [], []
+            for relative, (path, result) in sorted(candidates.items()):
+                known = stored.get(relative)
+                if known is not None:
+                    if _is_fresh(connection, path, known, self.built_ns):
+                        continue
+                    replaced.append(known[0])
+                indexed = describe(config, path, result)
+                if indexed is not None:
+                    files.append(indexed)
+            if not files:
+                return 0
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                writer = _Writer(connection, self.plan.corpus_rules, self.rule_ids)
+                writer.remove(replaced)
+                writer.add(files)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            return len(files)
+        except sqlite3.Error:
+            return 0
+        finally:
+            connection.close()
 
     def close(self) -> None:
         self.connection.close()

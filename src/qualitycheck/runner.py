@@ -298,11 +298,13 @@ def run(
     rules is the index's documents. Only the documents filed under keys the
     targets look up are loaded (and only their files checked against the
     disk: a changed file is re-read, a deleted one dropped); rules with
-    `index_counts` get per-key document counts instead. Files added to the
-    archive since the last `index build|update` are not context until the
-    next `index update`, and per-key counts are the index's (an archive file
-    edited since counts as indexed unless another rule re-read it). With the
-    index up to date, findings are those of a full run.
+    `index_counts` get per-key document counts instead. The targets are then
+    stored in the index (see `IndexView.learn`), so a file added since the last
+    `index build|update` is context once a check has seen it; other added
+    files are not until the next `index update`. Per-key counts are the
+    index's (an archive file edited since counts as indexed unless another
+    rule re-read it). With the index up to date, findings are those of a full
+    run.
 
     `deferred` holds validations put off at start-up (see
     `config.run_deferred`): they run once the worker processes have
@@ -321,7 +323,8 @@ def run(
 
             index_view = open_view(config, plan)
         if index_view is not None:  # the context comes from the index: the archive is not walked
-            targets = FileSelector(config.root, config.include, config.exclude, registry.suffixes).select(paths)
+            selector = FileSelector(config.root, config.include, config.exclude, registry.suffixes)
+            targets = selector.select(paths)
             context: list[Path] = []
         else:
             targets, context = select_files(config, registry, paths, explicit)
@@ -342,7 +345,8 @@ def run(
         try:
             indexed = index_view.context(collected, [display_path(p, config.root) for p in targets])
         finally:
-            index_view.close()
+            index_view.close()  # its read transaction would keep `learn` from writing
+        index_view.learn(list(zip(targets, results[: len(targets)])), selector.wants)
         changed = check_files(plan, [(path, display_path(path), False) for path in indexed.stale], jobs=jobs,
                               cache=cache)
         results += changed
