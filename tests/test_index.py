@@ -339,18 +339,22 @@ def test_a_checked_file_is_stored_again_only_when_it_changed(capsys, report_vali
     assert capsys.readouterr().out.endswith(": 0 added, 0 changed, 0 removed, 6 unchanged\n")
 
 
-@pytest.mark.parametrize("built_for, outside", [
-    ("news", "wire/new.txt"),  # included, but outside the paths the index was built for
-    (None, "elsewhere/new.txt"),  # named on the command line, but not what `include:` names
+@pytest.mark.parametrize("include, built_for, outside", [
+    ('include: ["news/**", "wire/**"]\n', "news", "wire/new.txt"),  # outside the paths the index was built for
+    ('include: ["news/**", "wire/**"]\n', None, "elsewhere/new.txt"),  # named, but not what `include:` names
+    ("", None, "../outside-the-repository.txt"),  # every file is included, but this one is not in the folder
 ])
-def test_files_the_index_does_not_cover_are_not_stored(capsys, report_validator, built_for, outside):
-    write("rules.yaml", ONLY_DUPLICATES + 'include: ["news/**", "wire/**"]\n')
+def test_files_the_index_does_not_cover_are_not_stored(capsys, report_validator, include, built_for, outside):
+    write("rules.yaml", ONLY_DUPLICATES + include)
     archive()
     build(capsys, *([built_for] if built_for else []))
     before = indexed_files()
     write(outside, clean(FLOOD_INSURANCE))
 
-    duplicates(capsys, report_validator, outside)
+    try:
+        duplicates(capsys, report_validator, outside)
+    finally:
+        Path(outside).unlink()
 
     assert indexed_files() == before
     write("news/new.txt", clean(FLOOD_INSURANCE))

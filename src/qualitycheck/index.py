@@ -216,17 +216,19 @@ class _Writer:
             marks = ",".join("?" * len(chunk))
             documents = [row[0] for row in self.connection.execute(
                 f"SELECT id FROM documents WHERE file IN ({marks})", chunk)]
-            for doc_chunk in _chunks(documents):
+            for doc_chunk in _chunks(documents, _PARAMS - 1):
                 doc_marks = ",".join("?" * len(doc_chunk))
-                rows = self.connection.execute(
-                    f"SELECT rule, document, data FROM collected WHERE document IN ({doc_marks})", doc_chunk).fetchall()
-                keys = []
-                for rule_id, document_id, blob in rows:
-                    active = by_id.get(names.get(rule_id, ""))
+                for rule_id in sorted(names):  # by rule: (rule, document) is the key, a scan by document reads all
+                    active = by_id.get(names[rule_id])
                     if active is not None and active.rule.index_keys is not None:
-                        keys.extend((rule_id, key, document_id) for key in set(active.rule.index_keys(pickle.loads(blob))))
-                self.connection.executemany("DELETE FROM keys WHERE rule = ? AND key = ? AND document = ?", keys)
-                self.connection.execute(f"DELETE FROM collected WHERE document IN ({doc_marks})", doc_chunk)
+                        rows = self.connection.execute(f"SELECT document, data FROM collected WHERE rule = ? AND "
+                                                       f"document IN ({doc_marks})", [rule_id, *doc_chunk])
+                        self.connection.executemany(
+                            "DELETE FROM keys WHERE rule = ? AND key = ? AND document = ?",
+                            [(rule_id, key, document_id) for document_id, blob in rows.fetchall()
+                             for key in set(active.rule.index_keys(pickle.loads(blob)))])
+                    self.connection.execute(f"DELETE FROM collected WHERE rule = ? AND document IN ({doc_marks})",
+                                            [rule_id, *doc_chunk])
                 self.connection.execute(f"DELETE FROM documents WHERE id IN ({doc_marks})", doc_chunk)
             self.connection.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
 
@@ -578,18 +580,20 @@ class IndexView:
         `index update`, and so is every file of a check that ran other corpus
         rules than the index holds (`--select`): a file stored without one
         rule's data would be missing from that rule's context, and counted as
-        indexed by `update`. All in one transaction, on a connection of its
-        own (call it after `close`: the view's read transaction would keep
-        the write waiting); an index another process is writing,
-        or one this user may not write, is left as it is (the check's own
-        findings do not depend on it).
+        indexed by `update`. A file outside the config folder is never
+        stored. All in one transaction, on a connection of its own (call it
+        after `close`: the view's read transaction would keep the write
+        waiting); an index another process is writing, or one this user may
+        not write, is left as it is (the check's own findings do not depend
+        on it).
         """
         if set(json.loads(self.meta.get("rules", "{}"))) != set(self.rule_ids):
             return 0
         config, scope = self.config, scope_of(self.meta)
         candidates = {_relative(config, path): (path, result) for path, result in checked
                       if not result.errors and covers(path)}
-        candidates = {relative: item for relative, item in candidates.items() if _within(scope, relative)}
+        candidates = {relative: item for relative, item in candidates.items()
+                      if not relative.startswith("../") and _within(scope, relative)}
         if not candidates:
             return 0
         try:
