@@ -35,8 +35,10 @@ import pickle
 import sqlite3
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from qualitycheck import __version__
 from qualitycheck.config import Config
@@ -366,8 +368,9 @@ class UpdatePlan:
 
     changed: list[Path]
     added: list[Path]
-    removed: list[int]
+    removed: list[int]  # ids of stored files gone from the scope
     unchanged: int
+    replaced: list[int] = field(default_factory=list)  # ids of the stored versions of the `changed` files
 
 
 def open_for_update(config: Config, plan) -> tuple[sqlite3.Connection, dict[str, str]]:
@@ -386,44 +389,53 @@ def open_for_update(config: Config, plan) -> tuple[sqlite3.Connection, dict[str,
     return connection, meta
 
 
-def plan_update(config: Config, connection: sqlite3.Connection, meta: Mapping[str, str],
-                files: Sequence[Path]) -> UpdatePlan:
-    """Compare the files in scope now with what the index holds."""
-    stored = _stored_files(connection)
-    built_ns = int(meta.get("built_ns", "0"))
-    changed, added, unchanged = [], [], 0
-    seen = set()
+def _compare(config: Config, connection: sqlite3.Connection, stored: Mapping[str, StoredFile],
+             files: Iterable[Path], built_ns: int) -> UpdatePlan:
+    """Which of `files` are new, changed or unchanged against `stored` (relative path -> its row); no file
+    is found removed here."""
+    changed, added, replaced, unchanged = [], [], [], 0
     for path in files:
-        relative = _relative(config, path)
-        seen.add(relative)
-        known = stored.get(relative)
+        known = stored.get(_relative(config, path))
         if known is None:
             added.append(path)
         elif _is_fresh(connection, path, known, built_ns):
             unchanged += 1
         else:
             changed.append(path)
-    removed = [known[0] for relative, known in stored.items() if relative not in seen]
-    return UpdatePlan(changed, added, removed, unchanged)
+            replaced.append(known[0])
+    return UpdatePlan(changed, added, [], unchanged, replaced)
+
+
+def plan_update(config: Config, connection: sqlite3.Connection, meta: Mapping[str, str],
+                files: Sequence[Path]) -> UpdatePlan:
+    """Compare the files in scope now with what the index holds."""
+    stored = _stored_files(connection)
+    update = _compare(config, connection, stored, files, int(meta.get("built_ns", "0")))
+    seen = {_relative(config, path) for path in files}
+    return replace(update, removed=[known[0] for relative, known in stored.items() if relative not in seen])
+
+
+@contextmanager
+def _write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back when anything raises (an interrupted write changes nothing)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def apply_update(config: Config, plan, connection: sqlite3.Connection, meta: Mapping[str, str],
                  update: UpdatePlan, files: Iterable[IndexedFile], started_ns: int) -> None:
     """Replace changed files, add new ones, drop removed ones: one transaction."""
-    rules = plan.corpus_rules
     rule_ids = {name: entry["id"] for name, entry in json.loads(meta["rules"]).items()}
-    stored = _stored_files(connection)
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        writer = _Writer(connection, rules, rule_ids)
-        replaced = [stored[_relative(config, path)][0] for path in update.changed]
-        writer.remove(update.removed + replaced)
+    with _write_transaction(connection):
+        writer = _Writer(connection, plan.corpus_rules, rule_ids)
+        writer.remove(update.replaced + update.removed)
         writer.add(files)
         connection.execute("UPDATE meta SET value = ? WHERE key = 'built_ns'", (str(started_ns),))
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def scope_of(meta: Mapping[str, str]) -> list[str]:
@@ -603,27 +615,16 @@ class IndexView:
         try:
             stored = {row[0]: row[1:] for chunk in _chunks(sorted(candidates)) for row in connection.execute(
                 f"SELECT path, id, size, mtime_ns FROM files WHERE path IN ({','.join('?' * len(chunk))})", chunk)}
-            replaced, files = [], []
-            for relative, (path, result) in sorted(candidates.items()):
-                known = stored.get(relative)
-                if known is not None:
-                    if _is_fresh(connection, path, known, self.built_ns):
-                        continue
-                    replaced.append(known[0])
-                indexed = describe(config, path, result)
-                if indexed is not None:
-                    files.append(indexed)
+            update = _compare(config, connection, stored, [path for path, _ in candidates.values()], self.built_ns)
+            results = {path: result for path, result in candidates.values()}
+            files = [indexed for indexed in (describe(config, path, results[path])
+                                             for path in update.changed + update.added) if indexed is not None]
             if not files:
                 return 0
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with _write_transaction(connection):
                 writer = _Writer(connection, self.plan.corpus_rules, self.rule_ids)
-                writer.remove(replaced)
+                writer.remove(update.replaced)
                 writer.add(files)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
             return len(files)
         except sqlite3.Error:
             return 0
